@@ -1,0 +1,244 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: etcd_info
+short_description: Gather facts about an etcd cluster
+version_added: 0.1.0
+description:
+  - Reports the cluster ID, the members (names, IDs, URLs, learner flag), the leader, server and
+    cluster versions, database size and size in use, raft index per member, active alarms and the
+    health of each configured endpoint.
+  - Talks to etcd's v3 JSON gateway only; read-only.
+extends_documentation_fragment:
+  - quorum.etcd.connection
+attributes:
+  check_mode:
+    support: full
+    description: The module never changes anything.
+  diff_mode:
+    support: none
+    description: Nothing to compare.
+options: {}
+notes:
+  - A member that does not answer on any of its client URLs is still listed, with RV(members[].reachable=false)
+    and the reason in RV(members[].error); the module only fails when no endpoint answers at all.
+author:
+  - quorum.etcd contributors
+"""
+
+EXAMPLES = r"""
+- name: Read the cluster's state through the local member
+  quorum.etcd.etcd_info:
+    ca_cert: /etc/etcd/pki/ca.crt
+    client_cert: /etc/etcd/pki/client.crt
+    client_key: /etc/etcd/pki/client.key
+  register: etcd
+
+- name: Fail unless every member is healthy
+  ansible.builtin.assert:
+    that: etcd.members | rejectattr('healthy') | list | length == 0
+"""
+
+RETURN = r"""
+cluster_id:
+  description: Cluster ID in hex, as etcdctl prints it.
+  returned: success
+  type: str
+  sample: cdf818194e3a8c32
+leader:
+  description: ID (hex) of the leader, as seen by the first member that answered; empty without leader.
+  returned: success
+  type: str
+  sample: 8e9e05c52164694d
+leader_name:
+  description: Name of the leader; empty when unknown.
+  returned: success
+  type: str
+  sample: etcd1
+cluster_version:
+  description: Cluster version (C(etcdcluster) of C(/version)), from the first member that answered.
+  returned: success
+  type: str
+  sample: 3.5.0
+members:
+  description: Every member of the cluster with what it reports about itself.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Member ID in hex (etcdctl's format).
+      type: str
+      sample: 8e9e05c52164694d
+    id_decimal:
+      description: Member ID as a decimal integer (the gateway's format).
+      type: int
+      sample: 10276657743932975437
+    name:
+      description: Member name; empty for a member added but not started yet.
+      type: str
+      sample: etcd1
+    peer_urls:
+      description: Peer URLs.
+      type: list
+      elements: str
+      sample: [https://10.0.0.1:2380]
+    client_urls:
+      description: Client URLs; empty for a member not started yet.
+      type: list
+      elements: str
+      sample: [https://10.0.0.1:2379]
+    is_learner:
+      description: Whether the member is a learner (non-voting).
+      type: bool
+      sample: false
+    is_leader:
+      description: Whether the member is the leader.
+      type: bool
+      sample: true
+    reachable:
+      description: Whether one of its client URLs answered.
+      type: bool
+      sample: true
+    healthy:
+      description: Reachable, knows a leader and has no alarm raised.
+      type: bool
+      sample: true
+    error:
+      description: Why the member could not be asked; empty when reachable.
+      type: str
+      sample: ""
+    server_version:
+      description: etcd server version (C(etcdserver) of C(/version)); empty when unreachable.
+      type: str
+      sample: 3.5.16
+    db_size:
+      description: Size of the backend database in bytes; 0 when unreachable.
+      type: int
+      sample: 20480
+    db_size_in_use:
+      description: Bytes of the database in use (the rest is free space that defragmenting gives back).
+      type: int
+      sample: 16384
+    raft_index:
+      description: Raft index of the member.
+      type: int
+      sample: 42
+    raft_term:
+      description: Raft term of the member.
+      type: int
+      sample: 2
+    revision:
+      description: Current revision of the key-value store as the member sees it.
+      type: int
+      sample: 17
+alarms:
+  description: Active alarms.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"id": "8e9e05c52164694d", "id_decimal": 10276657743932975437, "alarm": "NOSPACE"}]
+endpoints:
+  description: Health of each configured endpoint (C(/health)).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    endpoint:
+      description: The endpoint.
+      type: str
+      sample: https://127.0.0.1:2379
+    healthy:
+      description: Whether C(/health) answered C(true).
+      type: bool
+      sample: true
+    reason:
+      description: Why it is not healthy; empty when healthy.
+      type: str
+      sample: ""
+    took:
+      description: Seconds the health check took.
+      type: float
+      sample: 0.004
+"""
+
+import time
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
+    EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together)
+
+
+def endpoint_health(client, endpoint: str) -> dict:
+    started = time.monotonic()
+    try:
+        answer = client.get("/health", endpoint)
+        healthy = str(answer.get("health")).lower() == "true"
+        reason = "" if healthy else (answer.get("reason") or "etcd reports itself unhealthy")
+    except EtcdError as exc:
+        healthy, reason = False, str(exc)
+    return {"endpoint": endpoint, "healthy": healthy, "reason": reason,
+            "took": round(time.monotonic() - started, 3)}
+
+
+def describe_member(client, member: dict, alarmed: set) -> dict:
+    """The member merged with its own status and /version, or the reason it could not be asked."""
+    status, error = client.first_status(member["client_urls"])
+    info = dict(member, reachable=status is not None, healthy=False, error=error or "",
+                server_version="", cluster_version="", db_size=0, db_size_in_use=0,
+                raft_index=0, raft_term=0, revision=0, leader="")
+    if status is None:
+        return info
+    for key in ("db_size", "db_size_in_use", "raft_index", "raft_term", "revision", "leader"):
+        info[key] = status[key]
+    info["server_version"] = status["version"]
+    try:
+        versions = client.get("/version", status["endpoint"])
+        info["server_version"] = versions.get("etcdserver", info["server_version"])
+        info["cluster_version"] = versions.get("etcdcluster", "")
+    except EtcdError as exc:
+        info["error"] = str(exc)
+    info["healthy"] = status["leader"] != "0" and member["id"] not in alarmed and not status["errors"]
+    return info
+
+
+def gather(client) -> dict:
+    cluster_id, members = client.member_list()
+    alarms = client.alarms()
+    alarmed = {a["id"] for a in alarms}
+    described = [describe_member(client, m, alarmed) for m in members]
+    leader = next((m["leader"] for m in described if m["reachable"] and m["leader"] != "0"), "")
+    for member in described:
+        member["is_leader"] = member["id"] == leader
+        del member["leader"]
+    return {
+        "cluster_id": cluster_id,
+        "leader": leader,
+        "leader_name": next((m["name"] for m in described if m["is_leader"]), ""),
+        "cluster_version": next((m["cluster_version"] for m in described if m["cluster_version"]), ""),
+        "members": described,
+        "alarms": alarms,
+        "endpoints": [endpoint_health(client, e) for e in client.endpoints],
+    }
+
+
+def main():
+    module = AnsibleModule(argument_spec=etcd_argument_spec(), required_together=etcd_required_together(),
+                           supports_check_mode=True)
+    client = client_or_fail(module)
+    try:
+        facts = gather(client)
+    except EtcdError as exc:
+        module.fail_json(msg="reading the etcd cluster's state failed: %s" % exc)
+    for member in facts["members"]:
+        del member["cluster_version"]
+    module.exit_json(changed=False, **facts)
+
+
+if __name__ == "__main__":
+    main()

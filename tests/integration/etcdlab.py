@@ -1,0 +1,283 @@
+"""Real etcd processes, a throwaway PKI and an ansible-playbook runner for the integration tests."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".cache"
+COLLECTIONS = CACHE / "collections"
+VERSIONS = ("3.4.23", "3.5.16")
+ROOT_PASSWORD = "r00t-Secret"
+CLIENT_PORT = 23790
+PEER_PORT = 23800
+
+
+def bin_dir(version: str) -> Path:
+    return CACHE / "etcd" / f"v{version}"
+
+
+class Loopback:
+    """Hands out distinct 127.0.0.x addresses so that clusters never share a socket."""
+
+    next_octet = 21
+
+    @classmethod
+    def take(cls, count: int) -> list[str]:
+        first = cls.next_octet
+        cls.next_octet += count
+        if cls.next_octet > 250:
+            raise RuntimeError("ran out of loopback addresses")
+        return [f"127.0.0.{n}" for n in range(first, first + count)]
+
+
+# --- PKI -------------------------------------------------------------------------------------------
+
+def _key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _write(path: Path, key, cert) -> None:
+    path.with_suffix(".key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    path.with_suffix(".crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, key) -> x509.CertificateBuilder:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return (x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=2)))
+
+
+@dataclass
+class Pki:
+    directory: Path
+
+    @property
+    def ca(self) -> str:
+        return str(self.directory / "ca.crt")
+
+    def cert(self, name: str) -> str:
+        return str(self.directory / f"{name}.crt")
+
+    def key(self, name: str) -> str:
+        return str(self.directory / f"{name}.key")
+
+    @classmethod
+    def create(cls, directory: Path) -> "Pki":
+        directory.mkdir(parents=True, exist_ok=True)
+        ca_key = _key()
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "quorum-etcd test CA")])
+        ca = (_builder(ca_name, ca_name, ca_key)
+              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+              .sign(ca_key, hashes.SHA256()))
+        _write(directory / "ca", ca_key, ca)
+        sans = [x509.DNSName("localhost")] + [
+            x509.IPAddress(ipaddress.ip_address(f"127.0.0.{n}")) for n in range(1, 255)]
+        # The member certificate also serves as a client certificate: etcd's JSON gateway dials its
+        # own gRPC server with it when client-cert-auth is on.
+        usages = {
+            "member": [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
+            "client": [ExtendedKeyUsageOID.CLIENT_AUTH],
+        }
+        # etcd refuses JSON gateway requests whose client certificate has a CommonName when
+        # client-cert-auth is on ("CommonName of client sending a request against gateway will be
+        # ignored"), so the client certificate carries an organisation only.
+        subjects = {
+            "member": x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "quorum-member")]),
+            "client": x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "quorum-etcd client")]),
+        }
+        for name, eku in usages.items():
+            key = _key()
+            builder = _builder(subjects[name], ca.subject, key).add_extension(
+                x509.ExtendedKeyUsage(eku), critical=False)
+            if name == "member":
+                builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+            _write(directory / name, key, builder.sign(ca_key, hashes.SHA256()))
+        return cls(directory)
+
+
+# --- etcd processes --------------------------------------------------------------------------------
+
+@dataclass
+class Member:
+    name: str
+    ip: str
+    data_dir: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def client_url(self) -> str:
+        return f"https://{self.ip}:{CLIENT_PORT}"
+
+    @property
+    def peer_url(self) -> str:
+        return f"https://{self.ip}:{PEER_PORT}"
+
+
+@dataclass
+class Cluster:
+    version: str
+    pki: Pki
+    workdir: Path
+    members: list[Member] = field(default_factory=list)
+    token: str = "quorum-test"
+
+    @property
+    def endpoints(self) -> list[str]:
+        return [m.client_url for m in self.members if m.process and m.process.poll() is None]
+
+    @property
+    def initial_cluster(self) -> str:
+        return ",".join(f"{m.name}={m.peer_url}" for m in self.members)
+
+    def tls_args(self) -> list[str]:
+        p = self.pki
+        return [
+            "--cert-file", p.cert("member"), "--key-file", p.key("member"),
+            "--trusted-ca-file", p.ca, "--client-cert-auth",
+            "--peer-cert-file", p.cert("member"), "--peer-key-file", p.key("member"),
+            "--peer-trusted-ca-file", p.ca, "--peer-client-cert-auth",
+        ]
+
+    def start_member(self, member: Member, state: str, initial_cluster: str | None = None) -> None:
+        args = [
+            str(bin_dir(self.version) / "etcd"), "--name", member.name, "--data-dir", str(member.data_dir),
+            "--listen-client-urls", member.client_url, "--advertise-client-urls", member.client_url,
+            "--listen-peer-urls", member.peer_url, "--initial-advertise-peer-urls", member.peer_url,
+            "--initial-cluster", initial_cluster or self.initial_cluster,
+            "--initial-cluster-state", state, "--initial-cluster-token", self.token,
+            "--heartbeat-interval", "50", "--election-timeout", "500",
+            "--quota-backend-bytes", str(256 * 1024 * 1024), "--log-level", "warn",
+        ] + self.tls_args()
+        log = open(self.workdir / f"{member.name}.log", "ab")
+        member.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def add(self, count: int) -> list[Member]:
+        new = []
+        for ip in Loopback.take(count):
+            name = f"m{ip.rsplit('.', 1)[1]}"
+            new.append(Member(name, ip, self.workdir / name))
+        return new
+
+    def start(self, size: int, auth: bool = True) -> "Cluster":
+        self.members = self.add(size)
+        for member in self.members:
+            self.start_member(member, "new")
+        self.wait_healthy()
+        if auth:
+            for cmd in (["user", "add", f"root:{ROOT_PASSWORD}"], ["role", "add", "root"],
+                        ["user", "grant-role", "root", "root"], ["auth", "enable"]):
+                self.etcdctl(*cmd, auth=False)
+        return self
+
+    def etcdctl(self, *args: str, auth: bool = True, endpoints: list[str] | None = None) -> str:
+        cmd = [str(bin_dir(self.version) / "etcdctl"), "--endpoints", ",".join(endpoints or self.endpoints),
+               "--cacert", self.pki.ca, "--cert", self.pki.cert("client"), "--key", self.pki.key("client")]
+        if auth:
+            cmd += ["--user", f"root:{ROOT_PASSWORD}"]
+        res = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, ETCDCTL_API="3"))
+        if res.returncode:
+            raise RuntimeError(f"etcdctl {' '.join(args)} failed: {res.stderr}")
+        return res.stdout
+
+    def wait_healthy(self, members: list[Member] | None = None, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        for member in members or self.members:
+            while True:
+                if member.process.poll() is not None:
+                    raise RuntimeError(f"etcd {member.name} exited; see {self.workdir / member.name}.log")
+                try:
+                    if self.get(member, "/health").get("health") == "true":
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"etcd {member.name} not healthy after {timeout}s")
+                time.sleep(0.1)
+
+    def get(self, member: Member, path: str) -> dict:
+        import ssl
+        ctx = ssl.create_default_context(cafile=self.pki.ca)
+        ctx.load_cert_chain(self.pki.cert("client"), self.pki.key("client"))
+        with urllib.request.urlopen(member.client_url + path, context=ctx, timeout=5) as resp:
+            return json.load(resp)
+
+    def stop_member(self, member: Member) -> None:
+        if member.process and member.process.poll() is None:
+            os.killpg(member.process.pid, signal.SIGKILL)
+            member.process.wait()
+
+    def stop(self) -> None:
+        for member in self.members:
+            self.stop_member(member)
+
+    def conn(self, **extra) -> dict:
+        """Module arguments that reach this cluster with TLS, client certificate and root's password."""
+        args = {"endpoints": self.endpoints, "ca_cert": self.pki.ca, "client_cert": self.pki.cert("client"),
+                "client_key": self.pki.key("client"), "user": "root", "password": ROOT_PASSWORD, "timeout": 5}
+        args.update(extra)
+        return args
+
+
+# --- ansible-playbook ------------------------------------------------------------------------------
+
+def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: dict | None = None) -> list[dict]:
+    """Runs the tasks on localhost in one play and returns each task's result (failures included)."""
+    work = Path(tempfile.mkdtemp(prefix="quorum-play-"))
+    try:
+        play = [{"hosts": "localhost", "gather_facts": False, "tasks": [
+            dict(task, ignore_errors=True) for task in tasks]}]
+        (work / "play.yml").write_text(yaml.safe_dump(play))
+        cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,",
+               "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", str(work / "play.yml")]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+                        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_NOCOLOR="1",
+                        ANSIBLE_LOCAL_TEMP=str(work / "tmp"), ANSIBLE_HOME=str(work / "home"),
+                        ANSIBLE_DEPRECATION_WARNINGS="0")
+        for key in [k for k in full_env if k.startswith("ETCDCTL_")]:
+            del full_env[key]
+        full_env.update(env or {})
+        res = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300)
+        try:
+            report = json.loads(res.stdout)
+        except ValueError as exc:
+            raise AssertionError(f"ansible-playbook output is not JSON: {res.stdout}\n{res.stderr}") from exc
+        results = [t["hosts"]["localhost"] for p in report["plays"] for t in p["tasks"]]
+        assert len(results) == len(tasks), res.stdout
+        return results
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_one(module: str, args: dict, **kwargs) -> dict:
+    return run_tasks([{module: args}], **kwargs)[0]
