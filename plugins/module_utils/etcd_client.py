@@ -292,15 +292,20 @@ class EtcdClient:
         """
         candidates = [endpoint.rstrip("/")] if endpoint else self.endpoints
         failures = []
+        unavailable = None
         for candidate in candidates:
             try:
                 return candidate, self._attempt(candidate, method, path, body, timeout)
             except EtcdApiError as exc:
                 if exc.code != GRPC_UNAVAILABLE:
                     raise
+                unavailable = exc
                 failures.append("%s: %s" % (candidate, exc.server_message or exc))
             except _TRANSPORT_ERRORS as exc:
                 failures.append("%s: %s" % (candidate, _transport_reason(exc)))
+        if unavailable is not None:  # etcd answered, but no member could serve the request
+            raise EtcdApiError("no etcd endpoint could serve %s (%s)" % (path, "; ".join(failures)),
+                               candidates[-1], GRPC_UNAVAILABLE, unavailable.server_message)
         if len(candidates) == 1:
             msg = "cannot reach etcd at %s" % failures[0]
         else:
@@ -339,7 +344,7 @@ class EtcdClient:
         header = result.get("header") or {}
         return member_id_hex(header.get("cluster_id")), [normalize_member(m) for m in result.get("members") or []]
 
-    def status(self, endpoint: str, timeout: float | None = None) -> dict:
+    def status(self, endpoint: str | None, timeout: float | None = None) -> dict:
         """/v3/maintenance/status of one member, int64 fields as ints."""
         raw = self.call("/v3/maintenance/status", {}, endpoint, timeout)
         header = raw.get("header") or {}
@@ -359,6 +364,11 @@ class EtcdClient:
             "is_learner": bool(raw.get("isLearner", False)),
             "errors": list(raw.get("errors") or []),
         }
+
+    def leader_urls(self, members: list[dict]) -> list[str]:
+        """Client URLs of the leader as the first reachable endpoint sees it (empty if unknown)."""
+        leader = self.status(None)["leader"]
+        return next((m["client_urls"] for m in members if m["id"] == leader), [])
 
     def first_status(self, urls: list[str], timeout: float | None = None) -> tuple[dict | None, str | None]:
         """Status from the first of a member's client URLs that answers: (status, None) or (None, reason)."""

@@ -145,6 +145,7 @@ class Cluster:
     workdir: Path
     members: list[Member] = field(default_factory=list)
     token: str = "quorum-test"
+    started_at: float = 0.0
 
     @property
     def endpoints(self) -> list[str]:
@@ -189,11 +190,16 @@ class Cluster:
         for member in self.members:
             self.start_member(member, "new")
         self.wait_healthy()
+        self.started_at = time.monotonic()
         if auth:
             for cmd in (["user", "add", f"root:{ROOT_PASSWORD}"], ["role", "add", "root"],
                         ["user", "grant-role", "root", "root"], ["auth", "enable"]):
                 self.etcdctl(*cmd, auth=False)
         return self
+
+    def settle(self, seconds: float = 5.5) -> None:
+        """etcd refuses membership changes ("unhealthy cluster") until its peers have been connected 5 s."""
+        time.sleep(max(0.0, self.started_at + seconds - time.monotonic()))
 
     def etcdctl(self, *args: str, auth: bool = True, endpoints: list[str] | None = None) -> str:
         cmd = [str(bin_dir(self.version) / "etcdctl"), "--endpoints", ",".join(endpoints or self.endpoints),
@@ -267,7 +273,9 @@ def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: d
         for key in [k for k in full_env if k.startswith("ETCDCTL_")]:
             del full_env[key]
         full_env.update(env or {})
+        started = time.monotonic()
         res = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300)
+        print("ansible-playbook: %d task(s) in %.1fs" % (len(tasks), time.monotonic() - started))
         try:
             report = json.loads(res.stdout)
         except ValueError as exc:

@@ -1,0 +1,128 @@
+"""etcd_member against real clusters: learner add + promote, peer URL update, removal and its refusals."""
+
+from __future__ import annotations
+
+import pytest
+
+from etcdlab import run_one, run_tasks
+
+MODULE = "quorum.etcd.etcd_member"
+
+
+@pytest.fixture(scope="module")
+def cluster(version, pki, workdir):
+    from conftest import make_cluster
+    cluster = make_cluster(version, pki, workdir, "member", 3)
+    cluster.settle()
+    yield cluster
+    cluster.stop()
+
+
+def names(result):
+    return sorted(m["name"] for m in result["members"])
+
+
+def test_learner_add_promote_remove(cluster):
+    conn = cluster.conn()
+    (new,) = cluster.add(1)
+    args = dict(conn, name=new.name, peer_urls=[new.peer_url], learner=True)
+    check, = run_tasks([{MODULE: args}], check=True, diff=True)
+    assert check["changed"] and check["actions"] == ["added as learner"]
+    assert len(check["members"]) == 3
+
+    added, again, early = run_tasks([
+        {MODULE: args},
+        {MODULE: args},
+        {MODULE: dict(args, promote=True, promote_timeout=2)},
+    ])
+    assert added["changed"] and added["member"]["is_learner"] is True, (added.get("msg"), added.get("module_stderr"), added.get("exception"))
+    assert added["member"]["peer_urls"] == [new.peer_url] and added["member"]["name"] == ""
+    assert added["id"] == "%x" % added["id_decimal"] and added["id"] == added["member"]["id"]
+    assert len(added["members"]) == 4
+    assert again["changed"] is False and again["id"] == added["id"]
+    assert early["failed"] and "did not catch up with the leader within 2.0s" in early["msg"]
+    assert "can only promote a learner member which is in sync with leader" in early["msg"]
+
+    cluster.members.append(new)
+    cluster.start_member(new, "existing")
+    promoted, promoted_again = run_tasks([
+        {MODULE: dict(args, promote=True, promote_timeout=60)},
+        {MODULE: dict(args, promote=True)},
+    ])
+    assert promoted["changed"] and promoted["actions"] == ["promoted"], promoted
+    assert promoted["member"]["is_learner"] is False and promoted["member"]["name"] == new.name
+    assert promoted_again["changed"] is False
+
+    remove = dict(conn, name=new.name, state="absent")
+    check_rm, = run_tasks([{MODULE: remove}], check=True)
+    assert check_rm["changed"] and len(check_rm["members"]) == 4
+    removed, removed_again = run_tasks([{MODULE: remove}, {MODULE: remove}])
+    assert removed["changed"] and removed["member"] == {} and names(removed) == sorted(m.name for m in cluster.members[:3])
+    assert removed_again["changed"] is False
+    cluster.stop_member(new)
+    cluster.members.remove(new)
+
+
+def test_update_peer_urls_and_remove_by_id(cluster):
+    conn = cluster.conn()
+    (spare,) = cluster.add(1)
+    both = [spare.peer_url, "https://%s:23802" % spare.ip]
+    learner = dict(conn, name=spare.name, peer_urls=[spare.peer_url], learner=True)
+    added, updated, updated_again, gone_hex, gone_again, readded, gone_dec = run_tasks([
+        {MODULE: learner, "register": "added"},
+        # Not started, so etcd knows no name for it: it is found by a peer URL in common.
+        {MODULE: dict(conn, name=spare.name, peer_urls=both)},
+        {MODULE: dict(conn, name=spare.name, peer_urls=both)},
+        {MODULE: dict(conn, id="{{ added.id }}", state="absent")},
+        {MODULE: dict(conn, id="{{ added.id }}", state="absent")},
+        {MODULE: learner, "register": "readded"},
+        {MODULE: dict(conn, id="{{ readded.id_decimal | int }}", state="absent")},
+    ], diff=True)
+    assert added["changed"] and added["member"]["is_learner"]
+    assert updated["changed"] and updated["actions"] == ["peer URLs updated"], updated
+    assert sorted(updated["member"]["peer_urls"]) == sorted(both)
+    assert updated["diff"]["before"]["peer_urls"] == [spare.peer_url]
+    assert sorted(updated["diff"]["after"]["peer_urls"]) == sorted(both)
+    assert updated_again["changed"] is False
+    assert gone_hex["changed"] and gone_hex["actions"] == ["removed"] and gone_hex["id"] == added["id"]
+    assert gone_again["changed"] is False
+    assert readded["changed"] and gone_dec["changed"], gone_dec
+    assert len(gone_dec["members"]) == 3
+
+
+def test_refuses_removal_without_quorum(cluster):
+    victim, other = cluster.members[2], cluster.members[1]
+    cluster.stop_member(victim)
+    conn = cluster.conn()
+    refused, forced_check, removed_dead = run_tasks([
+        {MODULE: dict(conn, name=other.name, state="absent")},
+        {MODULE: dict(conn, name=other.name, state="absent", force=True)},
+        {MODULE: dict(conn, name=victim.name, state="absent")},
+    ], check=True)
+    assert refused["failed"]
+    assert ("refusing to remove %s" % other.name) in refused["msg"]
+    assert "only 1 of the 2 remaining voting members are healthy (unhealthy: %s)" % victim.name in refused["msg"]
+    assert "quorum of 2" in refused["msg"]
+    assert forced_check["changed"] and not forced_check.get("failed")
+    assert removed_dead["changed"] and not removed_dead.get("failed")
+    really = run_one(MODULE, dict(conn, name=victim.name, state="absent"))
+    assert really["changed"] and len(really["members"]) == 2
+
+
+def test_refuses_removing_last_member(single_cluster):
+    only = single_cluster.members[0]
+    refused = run_one(MODULE, dict(single_cluster.conn(), name=only.name, state="absent"))
+    assert refused["failed"]
+    assert "refusing to remove %s" % only.name in refused["msg"] and "last member of the cluster" in refused["msg"]
+
+
+def test_argument_validation(single_cluster):
+    conn = single_cluster.conn()
+    missing, bad_id, id_present = run_tasks([
+        {MODULE: dict(conn, state="present")},
+        {MODULE: dict(conn, id="xyz", state="absent")},
+        {MODULE: dict(conn, id="abc", peer_urls=["https://127.0.0.1:1"])},
+    ])
+    assert "one of the following is required: name, id" in missing["msg"]
+    assert "'xyz' is not hexadecimal" in bad_id["msg"]
+    assert "id can only be used with state=absent" in id_present["msg"]
