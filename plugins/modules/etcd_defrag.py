@@ -224,21 +224,23 @@ class Defragmenter:
             found[member["id"]] = status
         return found
 
-    def settled_statuses(self, targets: list, before: dict, tries: int = 10) -> dict:
+    def settled_statuses(self, targets: list, before: dict, rounds: int = 4) -> dict:
         """Statuses once dbSizeInUse reflects the compaction. etcd computes it when its backend commits, and
-        pages freed by a transaction only count as free after the next one, so on an idle cluster it would
-        keep the old figure: a lease granted and revoked (no key touched) makes every member commit again."""
-        try:
-            lease = self.client.call("/v3/lease/grant", {"TTL": "5"})
-            self.client.call("/v3/lease/revoke", {"ID": lease["ID"]})
-        except EtcdApiError:
-            pass  # refused under a NOSPACE alarm; such members are defragmented whatever their figures say
-        for _attempt in range(tries):
-            time.sleep(0.2)
-            current = self.statuses(targets)
-            if all(current[k]["db_size_in_use"] == before[k]["db_size_in_use"] for k in current):
+        bbolt only counts pages freed by one commit as free two commits later, so on an idle cluster the old
+        figure would stay. Granting and revoking a lease (no key is touched) in separate backend batches makes
+        every member commit; this is repeated until the figures hold still."""
+        current = before
+        for attempt in range(rounds):
+            try:
+                lease = self.client.call("/v3/lease/grant", {"TTL": "5"})
+                time.sleep(0.25)  # longer than etcd's default backend batch interval (100 ms)
+                self.client.call("/v3/lease/revoke", {"ID": lease["ID"]})
+            except EtcdApiError:
+                pass  # refused under a NOSPACE alarm; such members are defragmented whatever their figures say
+            time.sleep(0.25)
+            previous, current = current, self.statuses(targets)
+            if attempt and all(current[k]["db_size_in_use"] == previous[k]["db_size_in_use"] for k in current):
                 break
-            before = current
         return current
 
     def compact(self, revision: int) -> None:
