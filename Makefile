@@ -1,0 +1,67 @@
+# quorum.etcd: make lab (a real 3-member cluster in local containers), make test (everything).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+COLLECTION_LINK := .cache/collections/ansible_collections/quorum/etcd
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+ETCDCTL := /etc/etcd/etcdctl.sh
+MOLECULE_SCENARIOS := single cluster
+MOLECULE_IMAGES := bookworm trixie
+
+.PHONY: help venv lab lab-down test unit lint integration molecule bench-deploy build clean
+
+help:
+	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
+	@echo "make lab-down  remove the lab containers, networks and mirror"
+	@echo "make test      everything: unit, lint, integration and molecule tests"
+
+$(BIN)/ansible-playbook: requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../../.. $@
+
+venv: $(BIN)/ansible-playbook $(COLLECTION_LINK)
+
+lab: venv
+	bash lab/testbed up
+	ansible-playbook playbooks/cluster.yml -i inventories/lab
+	docker exec etcd-lab-1 $(ETCDCTL) endpoint status --cluster -w table
+
+lab-down:
+	bash lab/testbed down
+
+unit: venv
+	pytest -q tests/unit
+
+lint: venv
+	ansible-lint
+
+integration: venv
+	bash lab/testbed binaries
+	pytest -q tests/integration
+
+molecule: venv
+	bash lab/testbed all
+	for image in $(MOLECULE_IMAGES); do \
+	  for scenario in $(MOLECULE_SCENARIOS); do \
+	    MOLECULE_IMAGE=$$image molecule test -s $$scenario; \
+	  done; \
+	done
+
+test: unit lint integration molecule
+
+bench-deploy: venv
+	bench/deploy
+
+build: venv
+	ansible-galaxy collection build --force --output-path .cache/build

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Whether an issued certificate still matches what is asked of it (runs on the controller)."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import os
+from typing import Iterable, Optional
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+USAGES = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
+
+
+def normalize_san(entry: str) -> str:
+    """'DNS:x' or 'IP:y' in one spelling, so that ::1 and 0:0::1 compare equal."""
+    kind, _, value = entry.partition(":")
+    if kind == "IP":
+        return "IP:%s" % ipaddress.ip_address(value)
+    return "%s:%s" % (kind, value.lower())
+
+
+def _sans(cert: x509.Certificate) -> set[str]:
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return set()
+    names = {"DNS:%s" % n.lower() for n in ext.get_values_for_type(x509.DNSName)}
+    names |= {"IP:%s" % a for a in ext.get_values_for_type(x509.IPAddress)}
+    return names
+
+
+def _usages(cert: x509.Certificate) -> set:
+    try:
+        return set(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        return set()
+
+
+def _public_bytes(key) -> bytes:
+    return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def reason_to_issue(
+    cert_pem: Optional[bytes],
+    key_pem: Optional[bytes],
+    ca_pem: bytes,
+    common_name: str,
+    sans: Iterable[str],
+    usages: Iterable[str],
+    renew_days: int,
+    now: Optional[datetime.datetime] = None,
+) -> str:
+    """Why the certificate must be (re)issued, or '' when it is fine as it is."""
+    if not cert_pem:
+        return "not issued yet"
+    if not key_pem:
+        return "its key is missing"
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    ca = x509.load_pem_x509_certificate(ca_pem)
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    not_after = cert.not_valid_after_utc
+    if not_after - now < datetime.timedelta(days=renew_days):
+        return "expires %s, within etcd_pki_renew_days (%d)" % (not_after.date().isoformat(), renew_days)
+    if cert.issuer != ca.subject:
+        return "issued by another CA"
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except (ValueError, TypeError):
+        return "its key cannot be read"
+    if _public_bytes(key.public_key()) != _public_bytes(cert.public_key()):
+        return "its key was replaced"
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not names or names[0].value != common_name:
+        return "common name changes to %s" % common_name
+    wanted = {normalize_san(s) for s in sans}
+    if _sans(cert) != wanted:
+        added = sorted(wanted - _sans(cert))
+        removed = sorted(_sans(cert) - wanted)
+        return "names change (%s)" % ", ".join(["+" + n for n in added] + ["-" + n for n in removed])
+    if _usages(cert) != {USAGES[u] for u in usages}:
+        return "key usages change to %s" % ", ".join(usages)
+    return ""
+
+
+def _read(path: str) -> Optional[bytes]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def certificates_due(
+    directory: str,
+    names: Iterable[str],
+    ca_path: str,
+    common_name: Optional[str],
+    sans: Iterable[str],
+    usages: Iterable[str],
+    renew_days: int,
+) -> list[dict[str, str]]:
+    """[{name, reason}] for each NAME.pem in directory that must be (re)issued."""
+    ca_pem = _read(ca_path)
+    due = []
+    for name in names:
+        if ca_pem is None:
+            reason = "the CA is new"
+        else:
+            reason = reason_to_issue(
+                _read(os.path.join(directory, name + ".pem")),
+                _read(os.path.join(directory, name + "-key.pem")),
+                ca_pem,
+                common_name or name,
+                list(sans),
+                list(usages),
+                renew_days,
+            )
+        if reason:
+            due.append({"name": name, "reason": reason})
+    return due

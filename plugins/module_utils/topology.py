@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cluster topology: who the members are and how they reach each other."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Iterable, Mapping
+
+PROTOCOLS = ("https", "http")
+
+
+class TopologyError(ValueError):
+    """The inventory does not describe a valid etcd cluster."""
+
+
+def _host_part(address: str) -> str:
+    """An address as it stands in a URL: IPv6 literals go in brackets."""
+    address = address.strip("[]")
+    try:
+        if ipaddress.ip_address(address).version == 6:
+            return "[%s]" % address
+    except ValueError:
+        pass  # a host name
+    return address
+
+
+def _port(value: Any, variable: str, host: str) -> int:
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = 0
+    if not 0 < port < 65536:
+        raise TopologyError("%s of %s is %r: a port must be a number from 1 to 65535" % (variable, host, value))
+    return port
+
+
+def _duplicates(values: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """{value: [hosts]} for every value that more than one host has."""
+    seen: dict[str, list[str]] = {}
+    for host, value in values:
+        seen.setdefault(value, []).append(host)
+    return {value: hosts for value, hosts in seen.items() if len(hosts) > 1}
+
+
+def cluster_members(
+    hosts: list[str],
+    hostvars: Mapping[str, Mapping[str, Any]],
+    client_port: int = 2379,
+    peer_port: int = 2380,
+    protocol: str = "https",
+) -> list[dict[str, Any]]:
+    """One entry per member, in inventory order.
+
+    A host may override etcd_name, etcd_address, etcd_client_port and etcd_peer_port;
+    the address falls back to ansible_host, then to the inventory name.
+    """
+    if not hosts:
+        raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
+    if protocol not in PROTOCOLS:
+        raise TopologyError("etcd_protocol is %r: use https (or http for a throwaway test cluster)" % (protocol,))
+
+    members = []
+    for host in hosts:
+        hv = hostvars.get(host, {})
+        name = str(hv.get("etcd_name") or host)
+        address = str(hv.get("etcd_address") or hv.get("ansible_host") or host)
+        cport = _port(hv.get("etcd_client_port", client_port), "etcd_client_port", host)
+        pport = _port(hv.get("etcd_peer_port", peer_port), "etcd_peer_port", host)
+        if cport == pport:
+            raise TopologyError(
+                "%s uses port %d for both etcd_client_port and etcd_peer_port: give them different ports" % (host, cport)
+            )
+        url_host = _host_part(address)
+        members.append(
+            {
+                "host": host,
+                "name": name,
+                "address": address.strip("[]"),
+                "client_url": "%s://%s:%d" % (protocol, url_host, cport),
+                "peer_url": "%s://%s:%d" % (protocol, url_host, pport),
+            }
+        )
+
+    problems = []
+    for label, key in (("member name", "name"), ("client URL", "client_url"), ("peer URL", "peer_url")):
+        for value, owners in sorted(_duplicates((m["host"], m[key]) for m in members).items()):
+            problems.append("%s %s is used by %s" % (label, value, ", ".join(owners)))
+    if problems:
+        raise TopologyError(
+            "every member needs its own etcd_name and address (or ports): " + "; ".join(problems)
+        )
+    return members
+
+
+def initial_cluster(members: list[Mapping[str, Any]]) -> str:
+    """etcd's --initial-cluster: name=peer_url,..."""
+    if not members:
+        raise TopologyError("no members to build the initial cluster from")
+    return ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)

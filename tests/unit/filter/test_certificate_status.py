@@ -1,0 +1,144 @@
+"""The decision to (re)issue a certificate, on real certificates made with cryptography."""
+
+import datetime
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from ansible_collections.quorum.etcd.plugins.module_utils.certificate_status import (
+    certificates_due,
+    normalize_san,
+    reason_to_issue,
+)
+
+NOW = datetime.datetime(2026, 11, 25, tzinfo=datetime.timezone.utc)
+SANS = ["DNS:etcd-1", "IP:10.0.0.1", "IP:::1"]
+USAGES = ["serverAuth", "clientAuth"]
+
+
+def _pem_key(key):
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+def _name(cn):
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def make_ca(cn="test CA"):
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(_name(cn))
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(NOW - datetime.timedelta(days=1))
+        .not_valid_after(NOW + datetime.timedelta(days=1000))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def make_leaf(ca, cn="etcd-1", sans=("etcd-1", "10.0.0.1", "::1"), days=700, usages=USAGES, key=None):
+    import ipaddress
+
+    ca_key, ca_cert = ca
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    names = []
+    for s in sans:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(s)))
+        except ValueError:
+            names.append(x509.DNSName(s))
+    oids = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(NOW - datetime.timedelta(days=1))
+        .not_valid_after(NOW + datetime.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([oids[u] for u in usages]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), _pem_key(key), key
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return make_ca()
+
+
+def _reason(ca, cert, key, **overrides):
+    args = dict(common_name="etcd-1", sans=SANS, usages=USAGES, renew_days=30, now=NOW)
+    args.update(overrides)
+    return reason_to_issue(cert, key, ca[1].public_bytes(serialization.Encoding.PEM), **args)
+
+
+def test_a_matching_certificate_is_left_alone(ca):
+    cert, key, _ = make_leaf(ca)
+    assert _reason(ca, cert, key) == ""
+
+
+def test_san_spelling_does_not_matter(ca):
+    cert, key, _ = make_leaf(ca)
+    assert _reason(ca, cert, key, sans=["DNS:ETCD-1", "IP:10.0.0.1", "IP:0:0::1"]) == ""
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (dict(sans=SANS + ["DNS:etcd.company.com"]), "names change (+DNS:etcd.company.com)"),
+        (dict(sans=["DNS:etcd-1", "IP:10.0.0.1"]), "names change (-IP:::1)"),
+        (dict(common_name="etcd-2"), "common name changes to etcd-2"),
+        (dict(usages=["clientAuth"]), "key usages change to clientAuth"),
+        (dict(renew_days=800), "expires 2028-10-25, within etcd_pki_renew_days (800)"),
+    ],
+)
+def test_what_makes_a_certificate_due(ca, change, expected):
+    cert, key, _ = make_leaf(ca)
+    assert _reason(ca, cert, key, **change) == expected
+
+
+def test_missing_certificate_or_key(ca):
+    cert, key, _ = make_leaf(ca)
+    assert _reason(ca, None, key) == "not issued yet"
+    assert _reason(ca, cert, None) == "its key is missing"
+
+
+def test_replaced_key(ca):
+    cert, _, _ = make_leaf(ca)
+    other = _pem_key(ec.generate_private_key(ec.SECP256R1()))
+    assert _reason(ca, cert, other) == "its key was replaced"
+
+
+def test_certificate_from_another_ca(ca):
+    cert, key, _ = make_leaf(make_ca("other CA"))
+    assert _reason(ca, cert, key) == "issued by another CA"
+
+
+def test_certificates_due_reads_the_directory(tmp_path, ca):
+    (tmp_path / "ca.pem").write_bytes(ca[1].public_bytes(serialization.Encoding.PEM))
+    cert, key, _ = make_leaf(ca, days=10)
+    (tmp_path / "etcd.pem").write_bytes(cert)
+    (tmp_path / "etcd-key.pem").write_bytes(key)
+    due = certificates_due(str(tmp_path), ["etcd", "peer"], str(tmp_path / "ca.pem"), "etcd-1", SANS, USAGES, 30)
+    assert [d["name"] for d in due] == ["etcd", "peer"]
+    assert due[0]["reason"].startswith("expires ")
+    assert due[1]["reason"] == "not issued yet"
+
+
+def test_everything_is_due_without_a_ca(tmp_path):
+    due = certificates_due(str(tmp_path), ["root"], str(tmp_path / "ca.pem"), None, [], ["clientAuth"], 30)
+    assert due == [{"name": "root", "reason": "the CA is new"}]
+
+
+def test_normalize_san():
+    assert normalize_san("IP:fd00:0:0::1") == "IP:fd00::1"
+    assert normalize_san("DNS:Etcd-1") == "DNS:etcd-1"

@@ -1,0 +1,99 @@
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.quorum.etcd.plugins.filter.etcd_initial_cluster import etcd_initial_cluster
+from ansible_collections.quorum.etcd.plugins.filter.etcd_members import etcd_members
+
+PROD = {
+    "etcd-1": {"etcd_name": "etcd-prod-1", "etcd_address": "10.0.1.10"},
+    "etcd-2": {"etcd_name": "etcd-prod-2", "etcd_address": "10.0.1.11"},
+    "etcd-3": {"etcd_name": "etcd-prod-3", "etcd_address": "10.0.1.12"},
+}
+
+
+def test_spec_production_initial_cluster():
+    members = etcd_members(["etcd-1", "etcd-2", "etcd-3"], PROD)
+    assert etcd_initial_cluster(members) == (
+        "etcd-prod-1=https://10.0.1.10:2380,etcd-prod-2=https://10.0.1.11:2380,etcd-prod-3=https://10.0.1.12:2380"
+    )
+    assert [m["client_url"] for m in members] == [
+        "https://10.0.1.10:2379",
+        "https://10.0.1.11:2379",
+        "https://10.0.1.12:2379",
+    ]
+
+
+def test_spec_single_node_defaults_to_inventory_name_and_ansible_host():
+    members = etcd_members(["etcd-single"], {"etcd-single": {"ansible_host": "127.0.0.1"}})
+    assert etcd_initial_cluster(members) == "etcd-single=https://127.0.0.1:2380"
+
+
+def test_order_follows_the_inventory():
+    members = etcd_members(["etcd-3", "etcd-1"], PROD)
+    assert [m["name"] for m in members] == ["etcd-prod-3", "etcd-prod-1"]
+
+
+@pytest.mark.parametrize(
+    "address, client_url, peer_url",
+    [
+        ("fd00::10", "https://[fd00::10]:2379", "https://[fd00::10]:2380"),
+        ("[fd00::11]", "https://[fd00::11]:2379", "https://[fd00::11]:2380"),
+        ("etcd-1.company.com", "https://etcd-1.company.com:2379", "https://etcd-1.company.com:2380"),
+    ],
+)
+def test_addresses_in_urls(address, client_url, peer_url):
+    (member,) = etcd_members(["h"], {"h": {"etcd_address": address}})
+    assert (member["client_url"], member["peer_url"]) == (client_url, peer_url)
+    assert "[" not in member["address"]
+
+
+def test_custom_ports_per_host_and_default_and_http():
+    hostvars = {"a": {"etcd_address": "10.0.0.1", "etcd_peer_port": 12380}, "b": {"etcd_address": "10.0.0.2"}}
+    members = etcd_members(["a", "b"], hostvars, client_port=12379, peer_port=2390, protocol="http")
+    assert [(m["client_url"], m["peer_url"]) for m in members] == [
+        ("http://10.0.0.1:12379", "http://10.0.0.1:12380"),
+        ("http://10.0.0.2:12379", "http://10.0.0.2:2390"),
+    ]
+
+
+def test_two_members_on_one_address_with_other_ports_are_allowed():
+    hostvars = {"a": {"etcd_address": "127.0.0.1"}, "b": {"etcd_address": "127.0.0.1", "etcd_client_port": 3379, "etcd_peer_port": 3380}}
+    assert len(etcd_members(["a", "b"], hostvars)) == 2
+
+
+@pytest.mark.parametrize(
+    "hostvars, message",
+    [
+        (
+            {"a": {"etcd_name": "x", "etcd_address": "10.0.0.1"}, "b": {"etcd_name": "x", "etcd_address": "10.0.0.2"}},
+            "member name x is used by a, b",
+        ),
+        (
+            {"a": {"etcd_address": "10.0.0.1"}, "b": {"etcd_address": "10.0.0.1"}},
+            "peer URL https://10.0.0.1:2380 is used by a, b",
+        ),
+        ({"a": {"etcd_address": "10.0.0.1", "etcd_client_port": 2380}, "b": {}}, "a uses port 2380 for both"),
+        ({"a": {"etcd_peer_port": "http"}, "b": {}}, "etcd_peer_port of a is 'http'"),
+        ({"a": {"etcd_client_port": 70000}, "b": {}}, "etcd_client_port of a is 70000"),
+    ],
+)
+def test_bad_inventories_are_refused_naming_the_culprits(hostvars, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        etcd_members(["a", "b"], hostvars)
+
+
+def test_empty_group_is_refused():
+    with pytest.raises(AnsibleFilterError, match="etcd group is empty"):
+        etcd_members([], {})
+
+
+def test_unknown_protocol_is_refused():
+    with pytest.raises(AnsibleFilterError, match="etcd_protocol is 'tcp'"):
+        etcd_members(["a"], {}, protocol="tcp")
+
+
+def test_initial_cluster_needs_members():
+    with pytest.raises(AnsibleFilterError, match="name and peer_url"):
+        etcd_initial_cluster([{"name": "a"}])
+    with pytest.raises(AnsibleFilterError, match="no members"):
+        etcd_initial_cluster([])
