@@ -343,9 +343,8 @@ def parse_age(text) -> float:
 def select_expired(files: list, keep: int | None, max_age: float | None, now: float, protect: str) -> list:
     """Paths to delete among ``files`` [(path, mtime)]: beyond the newest ``keep``, or older than ``max_age``
     seconds. ``protect`` (the new snapshot) is never selected but counts among the newest."""
-    newest_first = sorted(files, key=lambda f: (f[1], f[0]), reverse=True)
-    if protect not in [f[0] for f in newest_first]:
-        newest_first.insert(0, (protect, now))
+    others = sorted((f for f in files if f[0] != protect), key=lambda f: (f[1], f[0]), reverse=True)
+    newest_first = [(protect, now)] + others
     doomed = []
     for index, (path, mtime) in enumerate(newest_first):
         if path == protect:
