@@ -45,13 +45,15 @@ options:
     default: '0600'
   read_status:
     description:
-      - With V(saved) and V(status), read the revision and key count from the file with
-        C(etcdutl snapshot status -w json) (or C(etcdctl) for etcd 3.4) if one of them is found.
-      - Without a tool (or when false) a saved snapshot's RV(revision) is the member's revision read from
-        C(/v3/maintenance/status) just before the snapshot was taken (RV(revision_source=member_status), a lower
-        bound if writes were going on) and RV(key_count) is null.
+      - Read the revision and the number of database entries from the snapshot file itself with
+        C(etcdutl snapshot status -w json) (or C(etcdctl) for etcd 3.4), if one of them is found. That walks
+        the whole database, so it costs time and memory in proportion to its size.
+      - Defaults to V(true) with O(state=status) and V(false) with O(state=saved).
+      - With O(state=saved), RV(key_count) (and, without O(read_status), RV(revision)) are read from the member
+        just before it takes the snapshot (C(/v3/maintenance/status), then a count-only range at that revision, on
+        the member that then streams the snapshot; RV(revision_source=member_status)). They describe the file
+        exactly unless writes happen in between, in which case the file holds a slightly newer revision.
     type: bool
-    default: true
   retention_count:
     description:
       - With V(saved), keep only the newest O(retention_count) files matching O(retention_pattern) in the
@@ -208,10 +210,17 @@ revision_source:
   type: str
   sample: snapshot
 key_count:
-  description: Number of keys in the snapshot (etcdutl's C(totalKey)); null when no tool could read it.
-  returned: state is saved or status
+  description: Number of live keys at RV(revision), counted on the member just before the snapshot was taken;
+    null when the user may not read the whole key space.
+  returned: state is saved
   type: int
   sample: 1024
+db_entries:
+  description: Entries in all buckets of the snapshot's database (etcdutl's C(totalKey)), read from the file
+    with O(read_status); null otherwise. It counts every stored revision and etcd's own records, not live keys.
+  returned: state is saved or status
+  type: int
+  sample: 1100
 endpoint:
   description: The member the snapshot was streamed from.
   returned: state is saved and not in check mode
@@ -240,6 +249,7 @@ tool:
   sample: /usr/local/bin/etcdutl
 """
 
+import binascii
 import fnmatch
 import hashlib
 import json
@@ -252,7 +262,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
-    EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together, from_b64)
+    EtcdApiError, EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together, from_b64, to_b64, to_int)
 
 HASH_SIZE = 32
 READ_SIZE = 1 << 20
@@ -262,20 +272,21 @@ AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class SnapshotDigest:
-    """sha256 of a whole snapshot, and whether its last 32 bytes are the sha256 of the rest (etcd's check)."""
+    """sha256 of a whole snapshot, and whether its last 32 bytes are the sha256 of the rest (etcd's check).
+
+    One pass: the hash of everything but the last 32 bytes is kept up to date; the whole file's hash is that
+    state (copied) fed with the held-back 32 bytes."""
 
     def __init__(self):
-        self.whole = hashlib.sha256()
         self.body = hashlib.sha256()
         self.tail = b""
         self.size = 0
 
     def update(self, data: bytes) -> None:
-        self.whole.update(data)
         self.size += len(data)
         if len(data) >= HASH_SIZE:
             self.body.update(self.tail)
-            self.body.update(data[:-HASH_SIZE])
+            self.body.update(memoryview(data)[:-HASH_SIZE])
             self.tail = data[-HASH_SIZE:]
         else:
             joined = self.tail + data
@@ -284,7 +295,9 @@ class SnapshotDigest:
 
     @property
     def sha256(self) -> str:
-        return self.whole.hexdigest()
+        whole = self.body.copy()
+        whole.update(self.tail)
+        return whole.hexdigest()
 
     @property
     def hash_valid(self) -> bool:
@@ -321,9 +334,23 @@ def iter_lines(response, read_size: int = READ_SIZE):
         yield pending
 
 
+RESULT_PREFIX = b'{"result":'
+BLOB_KEY = b'"blob":"'
+
+
 def blobs(lines, endpoint: str):
-    """The snapshot bytes carried by each gateway message ({"result": {"blob": base64, ...}})."""
+    """The snapshot bytes carried by each gateway message ({"result": {"blob": base64, ...}}).
+
+    Result lines are cut without a JSON parse: base64 has no quote, so the first ``"blob":"`` is the key and
+    the next quote ends the value. Anything else (an error) goes through json."""
+    skip = len(BLOB_KEY)
     for line in lines:
+        if line.startswith(RESULT_PREFIX):
+            start = line.find(BLOB_KEY)
+            end = line.find(b'"', start + skip) if start > 0 else -1
+            if end > 0:
+                yield binascii.a2b_base64(memoryview(line)[start + skip:end])
+                continue
         message = json.loads(line)
         if "error" in message:
             err = message["error"]
@@ -384,7 +411,7 @@ class OfflineTool:
         return self.module.run_command([self.path] + args, environ_update=env)
 
     def status(self, path: str) -> tuple:
-        """(revision, key count, error) of a snapshot file."""
+        """(revision, database entries, error) of a snapshot file."""
         if not self.path:
             return None, None, "neither etcdutl nor etcdctl found"
         rc, out, err = self.run(["snapshot", "status", "-w", "json", path])
@@ -416,9 +443,20 @@ def save(module, client) -> dict:
     return result
 
 
+def count_keys(client, endpoint: str, revision: int) -> int | None:
+    """Number of keys at ``revision`` (a count-only range over the whole key space); None if not allowed."""
+    try:
+        answer = client.call("/v3/kv/range", {"key": to_b64(b"\x00"), "range_end": to_b64(b"\x00"),
+                                              "count_only": True, "revision": str(revision)}, endpoint)
+    except EtcdApiError:
+        return None
+    return to_int(answer.get("count"))
+
+
 def stream_to_file(module, client, target: str) -> dict:
     p = module.params
     status = client.status(None)
+    key_count = count_keys(client, status["endpoint"], status["revision"])
     endpoint, response = client.open("/v3/maintenance/snapshot", {}, status["endpoint"])
     fd, temp = tempfile.mkstemp(dir=os.path.dirname(target) or ".", prefix=".%s." % os.path.basename(target),
                                 suffix=".part")
@@ -434,13 +472,13 @@ def stream_to_file(module, client, target: str) -> dict:
             raise EtcdError("the snapshot from %s failed etcd's integrity check (%d bytes received, trailing sha256 "
                             "does not match)" % (endpoint, digest.size), endpoint)
         info = dict(digest.result(), endpoint=endpoint, revision=status["revision"],
-                    revision_source="member_status", key_count=None, tool="")
+                    revision_source="member_status", key_count=key_count, db_entries=None, tool="")
         if p["read_status"]:
             tool = OfflineTool(module)
             revision, keys, _error = tool.status(temp)
             info["tool"] = tool.path
             if revision is not None:
-                info.update(revision=revision, key_count=keys, revision_source="snapshot")
+                info.update(revision=revision, db_entries=keys, revision_source="snapshot")
         os.chmod(temp, int(p["mode"], 8) if isinstance(p["mode"], str) else p["mode"])
         os.rename(temp, target)
     except BaseException:
@@ -478,7 +516,7 @@ def status(module) -> dict:
     p = module.params
     if not os.path.isfile(p["path"]):
         module.fail_json(msg="snapshot %s does not exist" % p["path"])
-    result = dict(digest_file(p["path"]).result(), changed=False, path=p["path"], revision=None, key_count=None,
+    result = dict(digest_file(p["path"]).result(), changed=False, path=p["path"], revision=None, db_entries=None,
                   revision_source="none", tool="")
     result["valid"] = result["hash_valid"]
     if p["read_status"]:
@@ -486,7 +524,7 @@ def status(module) -> dict:
         revision, keys, error = tool.status(p["path"])
         result["tool"] = tool.path
         if revision is not None:
-            result.update(revision=revision, key_count=keys, revision_source="snapshot")
+            result.update(revision=revision, db_entries=keys, revision_source="snapshot")
         elif tool.path:
             result.update(valid=False, status_error=error)
     return result
@@ -612,7 +650,7 @@ def main():
         state=dict(type="str", choices=["saved", "status", "restored"], default="saved"),
         path=dict(type="path", required=True),
         mode=dict(type="raw", default="0600"),
-        read_status=dict(type="bool", default=True),
+        read_status=dict(type="bool"),
         retention_count=dict(type="int"),
         retention_age=dict(type="str"),
         retention_pattern=dict(type="str", default="*.db"),
@@ -635,6 +673,8 @@ def main():
                                                                "initial_advertise_peer_urls"]]],
                            supports_check_mode=True)
     p = module.params
+    if p["read_status"] is None:
+        p["read_status"] = p["state"] == "status"
     if p["retention_count"] is not None and p["retention_count"] < 1:
         module.fail_json(msg="retention_count must be at least 1 (the new snapshot is always kept)")
     try:

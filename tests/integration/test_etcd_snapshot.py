@@ -54,14 +54,14 @@ def test_save_status_and_retention(cluster, tmp_path):
     assert saved["size"] == len(data) and saved["sha256"] == hashlib.sha256(data).hexdigest()
     assert hashlib.sha256(data[:-32]).digest() == data[-32:]  # etcd's hash is kept, as etcdctl keeps it
     assert saved["hash_valid"] is True and saved["endpoint"] == cluster.endpoints[0]
-    assert saved["revision_source"] == "snapshot" and saved["revision"] >= 13 and saved["key_count"] >= 12
+    assert saved["revision_source"] == "member_status" and saved["revision"] >= 13 and saved["key_count"] == 12
     assert oct(os.stat(target).st_mode & 0o777) == "0o600"
     assert saved["removed"] == [old[0]] and not os.path.exists(old[0])
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".part")]
 
     assert status["changed"] is False and status["valid"] is True and status["hash_valid"] is True
     assert status["sha256"] == saved["sha256"] and status["revision"] == saved["revision"]
-    assert status["key_count"] == saved["key_count"]
+    assert status["revision_source"] == "snapshot" and status["db_entries"] > 12
 
     assert age_only["changed"] and age_only["removed"] == [old[1]]
     assert sorted(os.listdir(tmp_path)) == ["keep.txt", "new.db", "newer.db", "old-2.db"]
@@ -76,8 +76,8 @@ def test_save_status_and_retention(cluster, tmp_path):
 def test_status_of_damaged_file_and_without_tool(cluster, tmp_path):
     target = tmp_path / "snap.db"
     conn = cluster.conn()
-    saved, = run_tasks([{MODULE: dict(conn, path=str(target), read_status=False)}])
-    assert saved["revision_source"] == "member_status" and saved["key_count"] is None and saved["revision"] > 0
+    saved, = run_tasks([{MODULE: dict(conn, path=str(target), read_status=True, **tools(cluster))}])
+    assert saved["revision_source"] == "snapshot" and saved["db_entries"] > 12 and saved["key_count"] == 12
     damaged = tmp_path / "damaged.db"
     data = bytearray(target.read_bytes())
     data[5000] ^= 0xFF
