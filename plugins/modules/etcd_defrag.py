@@ -23,7 +23,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reports which members would be defragmented, whether it would compact and which alarms it would disarm.
+    description: Reports which members would be defragmented, whether it would compact and which alarms it would
+      disarm. With O(compact=true) the decisions use the sizes before compaction, since nothing is compacted.
   diff_mode:
     support: none
     description: Nothing to compare.

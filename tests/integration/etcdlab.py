@@ -260,6 +260,7 @@ def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: d
         play = [{"hosts": "localhost", "gather_facts": False, "tasks": [
             dict(task, ignore_errors=True) for task in tasks]}]
         (work / "play.yml").write_text(yaml.safe_dump(play))
+        (work / "ansible.cfg").write_text("[defaults]\nretry_files_enabled = false\n")  # not the repo's
         cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,",
                "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", str(work / "play.yml")]
         if check:
@@ -269,12 +270,12 @@ def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: d
         full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
                         ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_NOCOLOR="1",
                         ANSIBLE_LOCAL_TEMP=str(work / "tmp"), ANSIBLE_HOME=str(work / "home"),
-                        ANSIBLE_DEPRECATION_WARNINGS="0")
+                        ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_CONFIG=str(work / "ansible.cfg"))
         for key in [k for k in full_env if k.startswith("ETCDCTL_")]:
             del full_env[key]
         full_env.update(env or {})
         started = time.monotonic()
-        res = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300)
+        res = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300, cwd=work)
         print("ansible-playbook: %d task(s) in %.1fs" % (len(tasks), time.monotonic() - started))
         try:
             report = json.loads(res.stdout)
