@@ -1,0 +1,144 @@
+"""What an operator checks on a freshly deployed cluster, on every member."""
+
+import os
+import shlex
+import uuid
+
+import pytest
+import testinfra.utils.ansible_runner
+
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"])
+testinfra_hosts = RUNNER.get_hosts("etcd")
+
+CERTS = "/etc/ssl/etcd"
+PKI_DIR = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "etcdcerts")
+
+
+def hostvar(name, key):
+    return RUNNER.get_variables(name)[key]
+
+
+def etcdctl(host, *args):
+    """etcdctl against this member alone, as the admin."""
+    return host.run(
+        "ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert {c}/ca.pem --cert {c}/admin.pem "
+        "--key {c}/admin-key.pem --command-timeout 5s {args}".format(c=CERTS, args=" ".join(map(shlex.quote, args)))
+    )
+
+
+# A TLS client on the member: prints the HTTP status, or the TLS error that ended the handshake.
+HTTPS_GET = """
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile="%s/ca.pem")
+if len(sys.argv) > 1:
+    ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+try:
+    print(urllib.request.urlopen("https://127.0.0.1:2379/health", context=ctx, timeout=5).status)
+except Exception as error:
+    print("refused:", error)
+""" % CERTS
+
+
+def https_get(host, cert=None, key=None):
+    if cert:
+        return host.check_output("python3 -c %s %s %s", HTTPS_GET, cert, key)
+    return host.check_output("python3 -c %s", HTTPS_GET)
+
+
+@pytest.fixture(scope="module")
+def written_key():
+    """A key written once through the first member."""
+    first = testinfra.get_host("ansible://" + testinfra_hosts[0], ansible_inventory=os.environ["MOLECULE_INVENTORY_FILE"])
+    key, value = "/molecule/%s" % uuid.uuid4().hex, uuid.uuid4().hex
+    first.check_output("/etc/etcd/etcdctl.sh put %s %s", key, value)
+    return key, value
+
+
+def test_service_is_running_and_enabled(host):
+    service = host.service("etcd")
+    assert service.is_running
+    assert service.is_enabled
+
+
+def test_every_member_is_healthy_over_tls(host):
+    # etcdctl.sh talks to every member with the admin certificate.
+    result = host.run("/etc/etcd/etcdctl.sh endpoint health -w json")
+    assert result.rc == 0, result.stderr
+    assert result.stdout.count('"health":true') == len(testinfra_hosts)
+    members = host.check_output("/etc/etcd/etcdctl.sh member list")
+    assert len(members.splitlines()) == len(testinfra_hosts)
+
+
+def test_a_key_written_on_one_member_is_read_on_this_one(host, written_key):
+    key, value = written_key
+    # A serializable read answers from this member's own store.
+    for _ in range(10):
+        result = etcdctl(host, "get", key, "--consistency=s", "--print-value-only")
+        if result.stdout.strip() == value:
+            break
+    assert result.stdout.strip() == value
+
+
+def test_the_admin_certificate_is_accepted(host):
+    assert https_get(host, CERTS + "/admin.pem", CERTS + "/admin-key.pem") == "200"
+
+
+def test_a_client_without_certificate_is_refused(host):
+    answer = https_get(host)
+    assert answer.startswith("refused:"), answer
+    assert any(alert in answer.upper() for alert in ("CERTIFICATE_REQUIRED", "HANDSHAKE_FAILURE", "BAD_CERTIFICATE")), answer
+
+
+def test_a_certificate_from_another_ca_is_refused(host):
+    host.check_output(
+        "cd /tmp && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=rogue-ca "
+        "-keyout rogue-ca-key.pem -out rogue-ca.pem 2>/dev/null && "
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=root -keyout rogue-key.pem -out rogue.csr 2>/dev/null && "
+        "openssl x509 -req -in rogue.csr -CA rogue-ca.pem -CAkey rogue-ca-key.pem -CAcreateserial "
+        "-days 1 -out rogue.pem 2>/dev/null"
+    )
+    answer = https_get(host, "/tmp/rogue.pem", "/tmp/rogue-key.pem")
+    assert answer.startswith("refused:"), answer
+    assert any(alert in answer.upper() for alert in ("UNKNOWN_CA", "BAD_CERTIFICATE")), answer
+
+
+@pytest.mark.parametrize("name", ["etcd-key.pem", "peer-key.pem"])
+def test_member_keys_are_private_to_etcd(host, name):
+    key = host.file(os.path.join(CERTS, name))
+    assert key.mode == 0o600
+    assert key.user == "etcd"
+
+
+def test_admin_key_is_private_to_root(host):
+    key = host.file(os.path.join(CERTS, "admin-key.pem"))
+    assert (key.mode, key.user) == (0o600, "root")
+
+
+def test_data_dir_is_private_to_etcd(host):
+    data = host.file("/var/lib/etcd")
+    assert data.mode == 0o700
+    assert data.user == "etcd"
+    assert host.file("/var/lib/etcd/member/wal").is_directory
+
+
+def test_the_ca_key_is_on_no_member(host):
+    with open(os.path.join(PKI_DIR, "ca-key.pem")) as handle:
+        body = [line for line in handle.read().splitlines() if line and not line.startswith("-----")]
+    # Any line of the key's body would give it away.
+    probe = body[len(body) // 2]
+    result = host.run("grep -rlF -- %s /etc /var /root /home /opt /usr/local /tmp", probe)
+    assert result.rc == 1, "the CA key is on the member: %s" % result.stdout
+    assert not host.file(os.path.join(CERTS, "ca-key.pem")).exists
+
+
+def test_certificates_name_the_member_and_are_reported(host):
+    address = hostvar(host.backend.host, "etcd_address")
+    report = host.check_output("/etc/etcd/cert-show.sh")
+    assert "IP Address:%s" % address in report
+    assert "DNS:localhost" in report
+    assert "EXPIRES" not in report
+
+
+def test_installed_version_is_the_one_asked_for(host):
+    wanted = hostvar(host.backend.host, "etcd_version").lstrip("v")
+    assert "etcd Version: %s" % wanted in host.check_output("etcd --version")

@@ -1,0 +1,50 @@
+"""The single scenario's own choices: etcd 3.4 from an archive, EC keys, encrypted CA, file logs, high-performance profile."""
+
+import os
+
+import pytest
+import testinfra.utils.ansible_runner
+from cryptography.hazmat.primitives import serialization
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("etcd")
+PKI_DIR = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "etcdcerts")
+
+
+def test_etcd_3_4_has_no_etcdutl_and_its_own_freelist_key(host):
+    assert host.file("/usr/local/bin/etcdctl").exists
+    assert not host.file("/usr/local/bin/etcdutl").exists
+    config = host.file("/etc/etcd/config.yaml").content_string
+    assert "experimental-backend-bbolt-freelist-type: map" in config
+
+
+def test_high_performance_profile_is_in_the_config(host):
+    config = host.file("/etc/etcd/config.yaml").content_string
+    assert "quota-backend-bytes: 8589934592" in config
+    # Seconds in the inventory, nanoseconds in etcd's configuration file.
+    assert "grpc-keepalive-interval: 2000000000" in config
+    assert "grpc-keepalive-timeout: 6000000000" in config
+    assert "auto-compaction-retention: 1h" in config
+
+
+def test_member_certificate_is_ec_with_the_extra_names(host):
+    text = host.check_output("openssl x509 -in /etc/ssl/etcd/etcd.pem -noout -text")
+    assert "id-ecPublicKey" in text and "prime256v1" in text
+    assert "ecdsa-with-SHA384" in text
+    assert "DNS:etcd.molecule.test" in text and "IP Address:192.0.2.10" in text
+
+
+def test_logs_go_to_a_rotated_file(host):
+    log = host.file("/var/log/etcd/etcd.log")
+    assert log.exists and log.user == "etcd" and log.size > 0
+    assert host.file("/etc/logrotate.d/etcd").contains("copytruncate")
+
+
+def test_ca_key_is_encrypted_and_named_clients_were_issued():
+    with open(os.path.join(PKI_DIR, "ca-key.pem"), "rb") as handle:
+        pem = handle.read()
+    assert b"AES-256-CBC" in pem  # the spec's cipher "-aes256"
+    with pytest.raises(TypeError, match="encrypted"):
+        serialization.load_pem_private_key(pem, password=None)
+    assert serialization.load_pem_private_key(pem, password=b"molecule-only-passphrase")
+    assert os.path.exists(os.path.join(PKI_DIR, "clients", "app.pem"))
+    assert os.stat(os.path.join(PKI_DIR, "clients", "app-key.pem")).st_mode & 0o777 == 0o600
