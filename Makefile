@@ -13,7 +13,7 @@ ETCDCTL := /etc/etcd/etcdctl.sh
 MOLECULE_SCENARIOS := single cluster
 MOLECULE_IMAGES := bookworm trixie
 
-.PHONY: help venv lab lab-down test unit lint integration molecule bench-deploy build clean
+.PHONY: help venv lab lab-down test unit preflight lint integration molecule bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
@@ -43,6 +43,9 @@ lab-down:
 unit: venv
 	pytest -q tests/unit
 
+preflight: venv
+	pytest -q tests/playbooks
+
 lint: venv
 	ansible-lint
 
@@ -58,7 +61,7 @@ molecule: venv
 	  done; \
 	done
 
-test: unit lint integration molecule
+test: unit preflight lint integration molecule
 
 bench-deploy: venv
 	bench/deploy

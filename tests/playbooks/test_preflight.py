@@ -1,0 +1,145 @@
+"""Bad input is refused with a message that names the variable, before any host is touched.
+
+The members of these inventories answer SSH on a closed loopback port: a task that tried to
+reach one would end as unreachable, so a run that fails with unreachable=0 touched no host.
+"""
+
+import hashlib
+import http.server
+import os
+import re
+import subprocess
+import threading
+
+import pytest
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml"):
+    inventory = {
+        "etcd": {
+            "hosts": hostvars,
+            "vars": dict(
+                {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 1,
+                 "ansible_python_interpreter": "/usr/bin/python3"},
+                **(group_vars or {}),
+            ),
+        }
+    }
+    (tmp_path / "hosts.yml").write_text(yaml.safe_dump(inventory))
+    env = dict(
+        os.environ,
+        ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
+        ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
+        ANSIBLE_NOCOLOR="1",
+    )
+    result = subprocess.run(
+        [
+            "ansible-playbook", os.path.join(REPO, "playbooks", playbook), "-i", str(tmp_path / "hosts.yml"),
+            "-e", "etcd_pki_dir=%s" % (tmp_path / "pki"), "-e", "etcd_install_cache_dir=%s" % (tmp_path / "cache"),
+        ],
+        env=env, capture_output=True, text=True, timeout=300,
+    )
+    result.output = result.stdout + result.stderr
+    return result
+
+
+def absent(n, **hostvars):
+    return {"quorum-preflight-absent-%d" % n: dict({"etcd_address": "10.9.9.%d" % n}, **hostvars)}
+
+
+def three(**group_hostvars):
+    hosts = {}
+    for n in (1, 2, 3):
+        hosts.update(absent(n, **group_hostvars))
+    return hosts
+
+
+def assert_refused_before_any_host(result, tmp_path, message):
+    assert result.returncode != 0
+    assert message in " ".join(result.output.split()), result.output
+    assert not re.search(r"unreachable=[1-9]", result.output), "a member was contacted:\n" + result.output
+    assert not (tmp_path / "pki").exists()
+
+
+@pytest.mark.parametrize(
+    "hosts, group_vars, message",
+    [
+        (
+            {**absent(1, etcd_name="etcd-a"), **absent(2, etcd_name="etcd-a"), **absent(3)},
+            {},
+            "member name etcd-a is used by quorum-preflight-absent-1, quorum-preflight-absent-2",
+        ),
+        (
+            {**absent(1), **absent(2, etcd_address="10.9.9.1"), **absent(3)},
+            {},
+            "peer URL https://10.9.9.1:2380 is used by quorum-preflight-absent-1, quorum-preflight-absent-2",
+        ),
+        (three(), {"etcd_peer_port": 2379}, "quorum-preflight-absent-1 uses port 2379 for both etcd_client_port and etcd_peer_port"),
+        (three(), {"etcd_pki_key_type": "DSA"}, "etcd_pki_key_type must be one of: RSA, EC, got: DSA"),
+        (three(), {"etcd_pki_ca_key_curve": "secp999"}, "etcd_pki_ca_key_curve must be one of: prime256v1, secp384r1, secp521r1"),
+        (three(), {"etcd_pki_cert_days": 2000}, "etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days (1460)"),
+        (three(), {"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
+        (three(), {"etcd_install_source": "github"}, "etcd_install_source must be one of: release, archive, package"),
+        ({}, {}, "the inventory group etcd has no hosts"),
+    ],
+    ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
+         "install-source", "empty-group"],
+)
+def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
+    assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)
+
+
+def test_single_node_playbook_refuses_a_cluster(tmp_path):
+    result = run_cluster(tmp_path, three(), playbook="single_node.yml")
+    assert_refused_before_any_host(result, tmp_path, "single_node.yml deploys one member, and the group etcd has 3")
+
+
+def test_an_even_member_count_is_warned_about(tmp_path):
+    result = run_cluster(tmp_path, {**absent(1), **absent(2)})
+    assert "WARNING: the etcd group has 2 members" in " ".join(result.output.split())
+    # Past the checks, the run goes on to the (absent) members.
+    assert len(re.findall(r"unreachable=1", result.output)) == 2, result.output
+
+
+class Mirror(http.server.SimpleHTTPRequestHandler):
+    """A release mirror whose SHA256SUMS does not match its archive."""
+
+    requested = []
+
+    def do_GET(self):
+        Mirror.requested.append(self.path)
+        if self.path.endswith("/SHA256SUMS"):
+            name = self.path.split("/")[1]
+            body = ("%s  etcd-%s-linux-amd64.tar.gz\n" % (hashlib.sha256(b"the real archive").hexdigest(), name)).encode()
+        elif self.path.endswith(".tar.gz"):
+            body = b"a tampered archive"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_specs_version_is_fetched_from_its_release_and_a_bad_checksum_is_refused(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_cluster(
+            tmp_path,
+            three(ansible_architecture="x86_64", ansible_os_family="Debian"),
+            {"etcd_version": "v3.5.10", "etcd_install_release_url": "http://127.0.0.1:%d" % server.server_port},
+        )
+    finally:
+        server.shutdown()
+    assert "/v3.5.10/SHA256SUMS" in Mirror.requested
+    assert "/v3.5.10/etcd-v3.5.10-linux-amd64.tar.gz" in Mirror.requested
+    assert_refused_before_any_host(result, tmp_path, "did not match")
+    assert not (tmp_path / "cache" / "etcd-v3.5.10-linux-amd64").exists()
