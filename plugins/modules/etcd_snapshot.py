@@ -40,7 +40,7 @@ options:
     required: true
   mode:
     description:
-      - Permissions of a saved snapshot.
+      - Permissions of a saved snapshot, octal (V('0600')) or symbolic (V(u=rw,g=r)).
     type: raw
     default: '0600'
   read_status:
@@ -198,6 +198,11 @@ valid:
   returned: state is status
   type: bool
   sample: true
+status_error:
+  description: Why etcdutl/etcdctl could not read the file (then RV(valid) is false).
+  returned: state is status and the tool failed
+  type: str
+  sample: "etcdutl snapshot status /backup/x.db failed: invalid database"
 revision:
   description: Revision of the snapshot; null when unknown.
   returned: state is saved or status
@@ -479,7 +484,7 @@ def stream_to_file(module, client, target: str) -> dict:
             info["tool"] = tool.path
             if revision is not None:
                 info.update(revision=revision, db_entries=keys, revision_source="snapshot")
-        os.chmod(temp, int(p["mode"], 8) if isinstance(p["mode"], str) else p["mode"])
+        module.set_mode_if_different(temp, p["mode"], False)
         os.rename(temp, target)
     except BaseException:
         if os.path.exists(temp):

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,11 +43,25 @@ class Loopback:
 
     @classmethod
     def take(cls, count: int) -> list[str]:
-        first = cls.next_octet
-        cls.next_octet += count
-        if cls.next_octet > 250:
-            raise RuntimeError("ran out of loopback addresses")
-        return [f"127.0.0.{n}" for n in range(first, first + count)]
+        """``count`` addresses whose client and peer ports are free (another test run may hold some)."""
+        taken = []
+        while len(taken) < count:
+            if cls.next_octet > 250:
+                raise RuntimeError("ran out of loopback addresses")
+            ip = f"127.0.0.{cls.next_octet}"
+            cls.next_octet += 1
+            if all(cls.free(ip, port) for port in (CLIENT_PORT, PEER_PORT)):
+                taken.append(ip)
+        return taken
+
+    @staticmethod
+    def free(ip: str, port: int) -> bool:
+        with socket.socket() as sock:
+            try:
+                sock.bind((ip, port))
+            except OSError:
+                return False
+        return True
 
 
 # --- PKI -------------------------------------------------------------------------------------------
@@ -253,7 +268,19 @@ class Cluster:
 
 # --- ansible-playbook ------------------------------------------------------------------------------
 
-def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: dict | None = None) -> list[dict]:
+def old_python() -> str | None:
+    """A Python 3.9 to run modules with, as on an older managed host (QUORUM_PY39 or a pyenv install)."""
+    candidates = [os.environ.get("QUORUM_PY39", ""), shutil.which("python3.9") or ""]
+    candidates += sorted(str(p) for p in Path(os.path.expanduser("~/.pyenv/versions")).glob("3.9*/bin/python3.9"))
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 9)"],
+                          capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: dict | None = None,
+              python: str | None = None) -> list[dict]:
     """Runs the tasks on localhost in one play and returns each task's result (failures included)."""
     work = Path(tempfile.mkdtemp(prefix="quorum-play-"))
     try:
@@ -262,7 +289,7 @@ def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: d
         (work / "play.yml").write_text(yaml.safe_dump(play))
         (work / "ansible.cfg").write_text("[defaults]\nretry_files_enabled = false\n")  # not the repo's
         cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,",
-               "-c", "local", "-e", f"ansible_python_interpreter={sys.executable}", str(work / "play.yml")]
+               "-c", "local", "-e", f"ansible_python_interpreter={python or sys.executable}", str(work / "play.yml")]
         if check:
             cmd.append("--check")
         if diff:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from etcdlab import run_one, run_tasks
+import pytest
+
+from etcdlab import old_python, run_one, run_tasks
 
 
 def test_info_reports_members_leader_versions(shared_cluster):
@@ -59,3 +61,16 @@ def test_info_from_etcdctl_environment(shared_cluster):
     res = run_one("quorum.etcd.etcd_info", {}, env=env)
     assert not res.get("failed"), res
     assert len(res["members"]) == 3
+
+
+def test_modules_run_on_python_39(shared_cluster, tmp_path):
+    python = old_python()
+    if not python:
+        pytest.skip("no Python 3.9 found (set QUORUM_PY39)")
+    conn = shared_cluster.conn()
+    info, snap = run_tasks([
+        {"quorum.etcd.etcd_info": conn},
+        {"quorum.etcd.etcd_snapshot": dict(conn, path=str(tmp_path / "s.db"))},
+    ], python=python)
+    assert not info.get("failed") and len(info["members"]) == 3, info
+    assert snap["changed"] and snap["hash_valid"], snap
