@@ -118,11 +118,17 @@ def test_refuses_removing_last_member(single_cluster):
 
 def test_argument_validation(single_cluster):
     conn = single_cluster.conn()
-    missing, bad_id, id_present = run_tasks([
+    only = single_cluster.members[0]
+    missing, bad_id, id_present, bad_password, dead = run_tasks([
         {MODULE: dict(conn, state="present")},
         {MODULE: dict(conn, id="xyz", state="absent")},
         {MODULE: dict(conn, id="abc", peer_urls=["https://127.0.0.1:1"])},
+        {MODULE: dict(conn, name=only.name, state="absent", force=True, password="wrong")},
+        {MODULE: dict(conn, name=only.name, state="absent", force=True, endpoints=["https://127.0.0.254:23790"])},
     ])
+    assert "managing etcd member %s failed: authentication as user 'root' failed at %s" % (
+        only.name, only.client_url) in bad_password["msg"]
+    assert "cannot reach etcd at https://127.0.0.254:23790: [Errno 111] Connection refused" in dead["msg"]
     assert "one of the following is required: name, id" in missing["msg"]
     assert "'xyz' is not hexadecimal" in bad_id["msg"]
     assert "id can only be used with state=absent" in id_present["msg"]
