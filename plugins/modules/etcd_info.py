@@ -143,6 +143,11 @@ alarms:
   type: list
   elements: dict
   sample: [{"id": "8e9e05c52164694d", "id_decimal": 10276657743932975437, "alarm": "NOSPACE"}]
+alarms_error:
+  description: Why the alarms could not be listed (for example a user without the right); empty otherwise.
+  returned: success
+  type: str
+  sample: ""
 endpoints:
   description: Health of each configured endpoint (C(/health)).
   returned: success
@@ -171,7 +176,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
-    EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together)
+    EtcdApiError, EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together)
 
 
 def endpoint_health(client, endpoint: str) -> dict:
@@ -209,7 +214,10 @@ def describe_member(client, member: dict, alarmed: set) -> dict:
 
 def gather(client) -> dict:
     cluster_id, members = client.member_list()
-    alarms = client.alarms()
+    try:
+        alarms, alarms_error = client.alarms(), ""
+    except EtcdApiError as exc:  # listing alarms needs more rights than reading members
+        alarms, alarms_error = [], str(exc)
     alarmed = {a["id"] for a in alarms}
     described = [describe_member(client, m, alarmed) for m in members]
     leader = next((m["leader"] for m in described if m["reachable"] and m["leader"] != "0"), "")
@@ -223,6 +231,7 @@ def gather(client) -> dict:
         "cluster_version": next((m["cluster_version"] for m in described if m["cluster_version"]), ""),
         "members": described,
         "alarms": alarms,
+        "alarms_error": alarms_error,
         "endpoints": [endpoint_health(client, e) for e in client.endpoints],
     }
 

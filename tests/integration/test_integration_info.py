@@ -74,3 +74,17 @@ def test_modules_run_on_python_39(shared_cluster, tmp_path):
     ], python=python)
     assert not info.get("failed") and len(info["members"]) == 3, info
     assert snap["changed"] and snap["hash_valid"], snap
+
+
+def test_info_as_unprivileged_user(shared_cluster):
+    try:
+        shared_cluster.etcdctl("user", "add", "viewer:v1ewer-pw")
+        shared_cluster.etcdctl("role", "add", "viewer")
+        shared_cluster.etcdctl("role", "grant-permission", "viewer", "read", "/app/", "--prefix=true")
+        shared_cluster.etcdctl("user", "grant-role", "viewer", "viewer")
+    except RuntimeError as exc:
+        assert "already exists" in str(exc)
+    res = run_one("quorum.etcd.etcd_info", shared_cluster.conn(user="viewer:v1ewer-pw", password=None))
+    assert not res.get("failed"), res
+    assert len(res["members"]) == 3 and res["leader"]
+    assert res["alarms"] == [] and res["alarms_error"] == ""  # etcd lets any user list alarms
