@@ -15,16 +15,12 @@ import http.client
 import json
 import socket
 import time
+from urllib.error import HTTPError, URLError
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_native, to_text
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import Request
-
-try:  # Python 3 only; the modules need Python 3.9+ on the managed host anyway.
-    from urllib.error import HTTPError, URLError
-except ImportError:  # pragma: no cover
-    HTTPError = URLError = Exception
 
 DEFAULT_ENDPOINT = "https://127.0.0.1:2379"
 DEFAULT_TIMEOUT = 5.0
