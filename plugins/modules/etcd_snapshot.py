@@ -257,6 +257,7 @@ tool:
 import binascii
 import fnmatch
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -320,12 +321,16 @@ def digest_file(path: str) -> SnapshotDigest:
     return digest
 
 
-def iter_lines(response, read_size: int = READ_SIZE):
+def iter_lines(response, read_size: int = READ_SIZE, endpoint: str = "etcd"):
     """The non-empty lines of a streamed body, holding at most one line and one read in memory."""
     read = getattr(response, "read1", None) or response.read
     pending = b""
     while True:
-        data = read(read_size)
+        try:
+            data = read(read_size)
+        except (OSError, http.client.HTTPException) as exc:
+            raise EtcdError("the snapshot stream from %s broke off: %s" % (endpoint, to_native(exc) or repr(exc)),
+                            endpoint)
         if not data:
             break
         lines = (pending + data).split(b"\n") if pending else data.split(b"\n")
@@ -468,7 +473,7 @@ def stream_to_file(module, client, target: str) -> dict:
     digest = SnapshotDigest()
     try:
         with os.fdopen(fd, "wb") as handle:
-            for blob in blobs(iter_lines(response), endpoint):
+            for blob in blobs(iter_lines(response, endpoint=endpoint), endpoint):
                 handle.write(blob)
                 digest.update(blob)
             handle.flush()

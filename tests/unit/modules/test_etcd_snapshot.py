@@ -116,3 +116,11 @@ def test_select_expired_never_drops_the_new_snapshot():
     assert snap.select_expired(files, 1, 1, now, "/b/new.db") == ["/b/x.db"]
     # In check mode the new file does not exist yet; it still counts as the newest.
     assert snap.select_expired([("/b/x.db", now - 10)], 1, None, now, "/b/new.db") == ["/b/x.db"]
+
+
+def test_stream_that_breaks_off_names_the_endpoint():
+    class Broken:
+        def read(self, amount):
+            raise TimeoutError("timed out")
+    with pytest.raises(EtcdError, match="the snapshot stream from https://a:2379 broke off: timed out"):
+        list(snap.iter_lines(Broken(), endpoint="https://a:2379"))
