@@ -29,9 +29,10 @@ options:
   client_cert:
     description:
       - PEM client certificate, for etcd running with C(--client-cert-auth). Needs O(client_key).
-      - etcd refuses JSON gateway requests whose client certificate has a Common Name while
-        C(--client-cert-auth) is on (C(CommonName of client sending a request against gateway will be
-        ignored and not used as expected)); use a certificate without a CN, and O(user)/O(password) for etcd auth.
+      - When etcd auth is enabled and etcd runs with C(--client-cert-auth), etcd 3.4 and 3.5 refuse JSON gateway
+        requests whose client certificate has a Common Name (C(CommonName of client sending a request against
+        gateway will be ignored and not used as expected)); use a certificate without a CN there, and
+        O(user)/O(password) for etcd auth.
       - Falls back to E(ETCDCTL_CERT).
     type: path
   client_key:

@@ -118,8 +118,8 @@ class Pki:
             "member": [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
             "client": [ExtendedKeyUsageOID.CLIENT_AUTH],
         }
-        # etcd refuses JSON gateway requests whose client certificate has a CommonName when
-        # client-cert-auth is on ("CommonName of client sending a request against gateway will be
+        # With auth enabled and client-cert-auth on, etcd refuses JSON gateway requests whose client
+        # certificate has a CommonName ("CommonName of client sending a request against gateway will be
         # ignored"), so the client certificate carries an organisation only.
         subjects = {
             "member": x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "quorum-member")]),
