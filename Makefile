@@ -60,6 +60,7 @@ molecule: venv
 	    MOLECULE_IMAGE=$$image molecule test -s $$scenario; \
 	  done; \
 	done
+	MOLECULE_IMAGE=trixie molecule test -s five
 
 test: unit preflight lint integration molecule
 

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import testinfra.utils.ansible_runner
+import yaml
 
 RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"])
 testinfra_hosts = RUNNER.get_hosts("etcd")
@@ -140,5 +141,8 @@ def test_certificates_name_the_member_and_are_reported(host):
 
 
 def test_installed_version_is_the_one_asked_for(host):
-    wanted = hostvar(host.backend.host, "etcd_version").lstrip("v")
+    defaults = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "roles", "etcd", "defaults", "main.yml")
+    with open(defaults) as handle:
+        default_version = yaml.safe_load(handle)["etcd_version"]
+    wanted = str(RUNNER.get_variables(host.backend.host).get("etcd_version", default_version)).lstrip("v")
     assert "etcd Version: %s" % wanted in host.check_output("etcd --version")
