@@ -61,6 +61,7 @@ molecule: venv
 	  done; \
 	done
 	MOLECULE_IMAGE=trixie molecule test -s five
+	molecule test -s package
 
 test: unit preflight lint integration molecule
 
