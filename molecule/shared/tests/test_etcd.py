@@ -133,10 +133,18 @@ def test_the_ca_key_is_on_no_member(host):
 
 
 def test_certificates_name_the_member_and_are_reported(host):
-    address = hostvar(host.backend.host, "etcd_address")
+    hostvars = RUNNER.get_variables(host.backend.host)
+    name, domain = host.backend.host, hostvars.get("etcd_domain_name", "")
+    wanted = {"DNS:" + name, "IP Address:" + hostvars["etcd_address"], "DNS:localhost", "IP Address:127.0.0.1"}
+    if domain:
+        wanted |= {"DNS:%s.%s" % (name, domain)}
+    if hostvars.get("etcd_use_dns"):
+        wanted |= {"DNS:" + domain}
+    for cert in ("etcd.pem", "peer.pem"):
+        sans = host.check_output("openssl x509 -in %s/%s -noout -ext subjectAltName", CERTS, cert)
+        assert wanted <= {san.strip() for san in sans.splitlines()[1].split(",")}, sans
     report = host.check_output("/etc/etcd/cert-show.sh")
-    assert "IP Address:%s" % address in report
-    assert "DNS:localhost" in report
+    assert report.count("status: valid") == 4  # ca, etcd, peer, admin
     assert "EXPIRES" not in report
 
 
