@@ -83,10 +83,11 @@ def assert_refused_before_any_host(result, tmp_path, message):
         (three(), {"etcd_pki_cert_days": 2000}, "etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days (1460)"),
         (three(), {"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
         (three(), {"etcd_install_source": "github"}, "etcd_install_source must be one of: release, archive, package"),
+        (three(), {"etcd_protocol": "http"}, "etcd_protocol must be one of: https, got: http"),
         ({}, {}, "the inventory group etcd has no hosts"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
-         "install-source", "empty-group"],
+         "install-source", "no-tls", "empty-group"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)

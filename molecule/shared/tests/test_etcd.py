@@ -148,6 +148,12 @@ def test_certificates_name_the_member_and_are_reported(host):
     assert "EXPIRES" not in report
 
 
+def test_extra_configuration_is_in_the_config_file(host):
+    config = yaml.safe_load(host.file("/etc/etcd/config.yaml").content_string)
+    for key, value in RUNNER.get_variables(host.backend.host).get("etcd_extra_config", {}).items():
+        assert config[key] == value
+
+
 def test_installed_version_is_the_one_asked_for(host):
     defaults = os.path.join(os.environ["MOLECULE_PROJECT_DIRECTORY"], "roles", "etcd", "defaults", "main.yml")
     with open(defaults) as handle:
