@@ -61,6 +61,15 @@ def test_service_is_running_and_enabled(host):
     assert service.is_enabled
 
 
+def test_etcd_runs_confined_as_its_own_user(host):
+    shown = host.check_output(
+        "systemctl show etcd --property User,NoNewPrivileges,ProtectSystem,ProtectHome,PrivateTmp,CapabilityBoundingSet"
+    )
+    assert set(shown.splitlines()) >= {"User=etcd", "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes",
+                                       "PrivateTmp=yes", "CapabilityBoundingSet="}
+    assert {p.user for p in host.process.filter(comm="etcd")} == {"etcd"}
+
+
 def test_every_member_is_healthy_over_tls(host):
     # etcdctl.sh talks to every member with the admin certificate.
     result = host.run("/etc/etcd/etcdctl.sh endpoint health -w json")
