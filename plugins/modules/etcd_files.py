@@ -63,9 +63,9 @@ options:
         default: root
   current:
     description:
-      - What the host has, as returned in RV(current) by an earlier call with O(paths) that covered these files.
-        Saves the read when nothing since has written them.
-      - Without it, the paths of O(files) are read first.
+      - What the host has, as returned in RV(current) by an earlier call with O(paths). Saves the read when
+        nothing since has written those paths.
+      - Paths of O(files) that it does not cover are read first, all of them when it is not given.
     type: list
     elements: dict
   paths:

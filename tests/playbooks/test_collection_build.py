@@ -36,6 +36,7 @@ def test_the_tarball_holds_the_collection_and_no_tests(installed):
 
 
 @pytest.mark.parametrize("kind, name", [("role", "quorum.etcd.etcd_pki"), ("module", "quorum.etcd.etcd_member"),
+                                        ("module", "quorum.etcd.etcd_files"),
                                         ("filter", "quorum.etcd.etcd_members"), ("lookup", "quorum.etcd.etcd_certificates_due")])
 def test_the_installed_docs_render(installed, kind, name):
     _, _, env = installed
