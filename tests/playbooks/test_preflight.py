@@ -105,6 +105,16 @@ def test_an_even_member_count_is_warned_about(tmp_path):
     assert len(re.findall(r"unreachable=1", result.output)) == 2, result.output
 
 
+def test_an_architecture_without_releases_is_refused_by_name(tmp_path):
+    """This machine stands in for the members, which are only read."""
+    result = run_cluster(tmp_path, three(ansible_connection="local", ansible_become=False, ansible_architecture="ppc64le"))
+    assert result.returncode != 0
+    assert ("quorum-preflight-absent-1 is ppc64le, and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only"
+            in " ".join(result.output.split())), result.output
+    assert re.search(r"changed: \[quorum-preflight-absent-\d", result.output) is None, result.output
+    assert not (tmp_path / "pki").exists() and not (tmp_path / "cache").exists()
+
+
 class Mirror(http.server.SimpleHTTPRequestHandler):
     """A release mirror whose SHA256SUMS does not match its archive."""
 
