@@ -98,17 +98,17 @@ def normalized_mode(mode: str) -> str:
     return "%04o" % int(mode, 8)
 
 
+def attributes_differ(wanted: Dict[str, Any], found: Dict[str, Any]) -> bool:
+    """Whether the kind, mode, owner or group at the path is not the wanted one."""
+    return found["state"] != wanted["state"] or (found.get("mode"), found.get("owner"), found.get("group")) != (
+        normalized_mode(wanted["mode"]), wanted["owner"], wanted["group"])
+
+
 def stale(wanted: Dict[str, Any], found: Optional[Dict[str, Any]]) -> Dict[str, bool]:
     """Whether the entry's content and its attributes (kind, mode, owner, group) must be written."""
     found = found or {"state": "absent"}
-    right_kind = found["state"] == wanted["state"]
-    content = wanted["state"] == "file" and (not right_kind or found.get("checksum") != wanted["checksum"])
-    attributes = not right_kind or (
-        found.get("mode") != normalized_mode(wanted["mode"])
-        or found.get("owner") != wanted["owner"]
-        or found.get("group") != wanted["group"]
-    )
-    return {"content": content, "attributes": attributes}
+    content = wanted["state"] == "file" and (found["state"] != "file" or found.get("checksum") != wanted["checksum"])
+    return {"content": content, "attributes": attributes_differ(wanted, found)}
 
 
 def plan(wanted: Iterable[Dict[str, Any]], current: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:

@@ -153,6 +153,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import (
     ENTRY_SPEC,
+    attributes_differ,
     normalized_mode,
     read_path,
 )
@@ -219,9 +220,7 @@ def apply(module, entries, archive):
             write_content = entry["state"] == "file" and bundle is not None and entry["write_content"]
             if found["state"] == "absent" and entry["state"] == "file" and not write_content:
                 module.fail_json(msg="%s is missing and its content was not sent" % entry["path"])
-            differs = write_content or found["state"] == "absent" or found["state"] != entry["state"] or (
-                found["mode"], found["owner"], found["group"]) != (normalized_mode(entry["mode"]), entry["owner"], entry["group"])
-            if not differs:
+            if not (write_content or attributes_differ(entry, found)):
                 continue
             changed.append(entry["path"])
             if module.check_mode:
