@@ -46,6 +46,10 @@ options:
     description: A certificate that expires within this many days is due.
     type: int
     default: 30
+  force:
+    description: Every certificate is due, to be reissued with a new key (C(etcd_pki_reissue)).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -97,6 +101,7 @@ class LookupModule(LookupBase):
                 self.get_option("sans"),
                 self.get_option("usages"),
                 self.get_option("renew_days"),
+                self.get_option("force"),
             )
         except ValueError as error:
             raise AnsibleLookupError("etcd_certificates_due: %s" % error) from None

@@ -46,12 +46,16 @@ def _public_bytes(key) -> bytes:
     return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def _load_key(key_pem: bytes):
-    """The key, without RSA's consistency check (a quarter second for 4096 bits): only its public half is used."""
+def _load_key(key_pem: bytes, password: Optional[bytes] = None):
+    """The key, without RSA's consistency check (a quarter second for 4096 bits): only its public half is used.
+    TypeError when it is encrypted and no password is given (or the reverse), ValueError when it cannot be read."""
     try:
-        return serialization.load_pem_private_key(key_pem, password=None, unsafe_skip_rsa_key_validation=True)
-    except TypeError:  # cryptography before 39 has no such option
-        return serialization.load_pem_private_key(key_pem, password=None)
+        return serialization.load_pem_private_key(key_pem, password=password, unsafe_skip_rsa_key_validation=True)
+    except TypeError as error:
+        if "unsafe_skip_rsa_key_validation" not in str(error):
+            raise
+    # cryptography before 39 has no such option
+    return serialization.load_pem_private_key(key_pem, password=password)
 
 
 def reason_to_issue(
@@ -112,8 +116,9 @@ def certificates_due(
     sans: Iterable[str],
     usages: Iterable[str],
     renew_days: int,
+    force: bool = False,
 ) -> list[dict[str, str]]:
-    """[{name, reason}] for each NAME.pem in directory that must be (re)issued."""
+    """[{name, reason}] for each NAME.pem in directory that must be (re)issued; with force, every one."""
     ca_pem = _read(ca_path)
     due = []
     for name in names:
@@ -129,6 +134,34 @@ def certificates_due(
                 list(usages),
                 renew_days,
             )
+        if force and not reason:
+            reason = "its reissue was asked for (etcd_pki_reissue)"
         if reason:
             due.append({"name": name, "reason": reason})
     return due
+
+
+def ca_key_state(path: str, passphrase: str) -> tuple[str, str]:
+    """(state, problem) of the CA key against etcd_pki_ca_key_passphrase: state is absent, unencrypted or
+    encrypted; problem says why the roles cannot go on, or is ''."""
+    key_pem = _read(path)
+    if key_pem is None:
+        return "absent", ""
+    try:
+        _load_key(key_pem)
+    except TypeError:  # it is encrypted
+        pass
+    except ValueError as error:
+        return "unreadable", "the CA key %s cannot be read (%s): restore it from your backup of etcd_pki_dir" % (
+            path, error)
+    else:
+        return "unencrypted", ""
+    if not passphrase:
+        return "encrypted", ("the CA key %s is encrypted, but etcd_pki_ca_key_passphrase is empty: give the "
+                             "passphrase it was encrypted with" % path)
+    try:
+        _load_key(key_pem, passphrase.encode())
+    except (TypeError, ValueError):
+        return "encrypted", ("etcd_pki_ca_key_passphrase does not decrypt the CA key %s: give the passphrase it was "
+                             "encrypted with" % path)
+    return "encrypted", ""

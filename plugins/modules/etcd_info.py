@@ -113,6 +113,10 @@ members:
       description: Why the member could not be asked; empty when reachable.
       type: str
       sample: ""
+    cluster_id:
+      description: The cluster ID the member itself reports (hex); empty when unreachable. Members of one cluster agree.
+      type: str
+      sample: 8f2c6c8d2b1e4a7f
     server_version:
       description: etcd server version (C(etcdserver) of C(/version)); empty when unreachable.
       type: str
@@ -195,11 +199,11 @@ def describe_member(client, member: dict, alarmed: set) -> dict:
     """The member merged with its own status and /version, or the reason it could not be asked."""
     status, error = client.first_status(member["client_urls"])
     info = dict(member, reachable=status is not None, healthy=False, error=error or "",
-                server_version="", cluster_version="", db_size=0, db_size_in_use=0,
+                server_version="", cluster_version="", cluster_id="", db_size=0, db_size_in_use=0,
                 raft_index=0, raft_term=0, revision=0, leader="")
     if status is None:
         return info
-    for key in ("db_size", "db_size_in_use", "raft_index", "raft_term", "revision", "leader"):
+    for key in ("cluster_id", "db_size", "db_size_in_use", "raft_index", "raft_term", "revision", "leader"):
         info[key] = status[key]
     info["server_version"] = status["version"]
     try:

@@ -57,6 +57,15 @@ def three(**group_hostvars):
     return hosts
 
 
+def stand_ins(**hostvars):
+    """Three members that this machine stands in for (it is read, not changed), at its loopback address."""
+    hosts = {}
+    for n in (1, 2, 3):
+        hosts.update(absent(n, ansible_connection="local", ansible_become=False, etcd_address="127.0.0.1",
+                            etcd_client_port=42379 + 10 * n, etcd_peer_port=42380 + 10 * n, **hostvars))
+    return hosts
+
+
 def assert_refused_before_any_host(result, tmp_path, message):
     assert result.returncode != 0
     assert message in " ".join(result.output.split()), result.output
@@ -107,10 +116,11 @@ def test_an_even_member_count_is_warned_about(tmp_path):
 
 def test_an_architecture_without_releases_is_refused_by_name(tmp_path):
     """This machine stands in for the members, which are only read."""
-    result = run_cluster(tmp_path, three(ansible_connection="local", ansible_become=False, ansible_architecture="ppc64le"))
+    result = run_cluster(tmp_path, stand_ins(ansible_architecture="ppc64le"))
     assert result.returncode != 0
-    assert ("quorum-preflight-absent-1 is ppc64le, and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only"
-            in " ".join(result.output.split())), result.output
+    assert ("quorum-preflight-absent-1, quorum-preflight-absent-2, quorum-preflight-absent-3: the host is ppc64le, "
+            "and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only" in " ".join(result.output.split())), \
+        result.output
     assert re.search(r"changed: \[quorum-preflight-absent-\d", result.output) is None, result.output
     assert not (tmp_path / "pki").exists() and not (tmp_path / "cache").exists()
 
@@ -146,7 +156,7 @@ def test_the_specs_version_is_fetched_from_its_release_and_a_bad_checksum_is_ref
     try:
         result = run_cluster(
             tmp_path,
-            three(ansible_connection="local", ansible_become=False, ansible_architecture="x86_64"),
+            stand_ins(ansible_architecture="x86_64"),
             {"etcd_version": "v3.5.10", "etcd_install_release_url": "http://127.0.0.1:%d" % server.server_port},
         )
     finally:

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: etcd_cluster_problems
+short_description: Why an etcd cluster is not whole, or not safe to restart a member of
+version_added: 0.2.0
+description:
+  - Compares the cluster, as M(quorum.etcd.etcd_info) read it, with the members of the inventory: each must be a
+    started, healthy, voting member of one cluster, and the cluster may have no member the inventory does not.
+  - With O(restarting), only whether every other member is healthy, so that the cluster keeps its quorum while
+    that member restarts.
+  - With O(units), also the state of each member's systemd unit (from M(ansible.builtin.systemd_service)).
+options:
+  _input:
+    description: What M(quorum.etcd.etcd_info) returned (a failed result says why the cluster did not answer).
+    type: dict
+    required: true
+  members:
+    description: The inventory's members, from C(quorum.etcd.etcd_members).
+    type: list
+    elements: dict
+    required: true
+  restarting:
+    description: Inventory name of a member about to restart.
+    type: str
+    default: ""
+  units:
+    description: Inventory name to the C(status) of its etcd unit.
+    type: dict
+    default: {}
+"""
+
+EXAMPLES = r"""
+- name: Fail unless the cluster is whole
+  ansible.builtin.fail:
+    msg: "{{ problems }}"
+  vars:
+    problems: "{{ cluster_info | quorum.etcd.etcd_cluster_problems(groups['etcd'] | quorum.etcd.etcd_members(hostvars)) }}"
+  when: problems | length > 0
+"""
+
+RETURN = r"""
+_value:
+  description: The problems; empty when the cluster is whole.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import cluster_problems
+
+
+def etcd_cluster_problems(cluster, members, restarting="", units=None):
+    try:
+        return cluster_problems(dict(cluster), list(members), restarting, dict(units or {}))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise AnsibleFilterError("etcd_cluster_problems: %s" % error) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"etcd_cluster_problems": etcd_cluster_problems}

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: etcd_membership_problems
+short_description: Differences between the running cluster's members and the inventory's
+version_added: 0.2.0
+description:
+  - Names every inventory member the running cluster does not have, and every member of the cluster the
+    inventory does not have. C(cluster.yml) refuses to go on with either: adding and removing members is
+    done with M(quorum.etcd.etcd_member), one at a time, as etcd's runtime reconfiguration asks.
+options:
+  _input:
+    description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
+    type: dict
+    required: true
+  members:
+    description: The inventory's members, from C(quorum.etcd.etcd_members).
+    type: list
+    elements: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Refuse to change a cluster whose members are not the inventory's
+  ansible.builtin.fail:
+    msg: "{{ problems }}"
+  vars:
+    problems: "{{ cluster_info | quorum.etcd.etcd_membership_problems(groups['etcd'] | quorum.etcd.etcd_members(hostvars)) }}"
+  when: problems | length > 0
+"""
+
+RETURN = r"""
+_value:
+  description: The differences; empty when the cluster and the inventory agree.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import membership_problems
+
+
+def etcd_membership_problems(cluster, members):
+    try:
+        return membership_problems(dict(cluster or {}), list(members))
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise AnsibleFilterError("etcd_membership_problems: %s" % error) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"etcd_membership_problems": etcd_membership_problems}

@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: etcd_ca_key_state
+short_description: Whether the CA key on the controller opens with the passphrase given
+version_added: 0.2.0
+description:
+  - Reads the CA key on the controller and says whether it is absent, unencrypted or encrypted, and whether
+    O(passphrase) opens it, so that a wrong passphrase is refused before any host changes rather than when a
+    certificate is next signed.
+  - Needs the Python C(cryptography) library on the controller, as community.crypto does.
+options:
+  _terms:
+    description: Path of the CA key.
+    type: list
+    elements: path
+    required: true
+  passphrase:
+    description: The passphrase the key should open with; empty for an unencrypted key.
+    type: str
+    default: ""
+"""
+
+EXAMPLES = r"""
+- name: Refuse a passphrase that does not open the CA key
+  ansible.builtin.fail:
+    msg: "{{ ca_key.problem }}"
+  vars:
+    ca_key: "{{ lookup('quorum.etcd.etcd_ca_key_state', '/srv/pki/ca-key.pem', passphrase=vault_ca_passphrase) }}"
+  when: ca_key.problem | length > 0
+"""
+
+RETURN = r"""
+_list:
+  description: One entry per key.
+  type: list
+  elements: dict
+  contains:
+    state:
+      description: C(absent), C(unencrypted), C(encrypted) or C(unreadable).
+      type: str
+    problem:
+      description: Why the roles cannot use the key; empty when they can.
+      type: str
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+
+try:
+    from ansible_collections.quorum.etcd.plugins.module_utils.certificate_status import ca_key_state
+except ImportError as error:  # cryptography is missing on the controller
+    IMPORT_ERROR = error
+else:
+    IMPORT_ERROR = None
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        if IMPORT_ERROR is not None:
+            raise AnsibleLookupError("etcd_ca_key_state needs the Python cryptography library on the controller: %s"
+                                     % IMPORT_ERROR)
+        self.set_options(var_options=variables, direct=kwargs)
+        results = []
+        for path in terms:
+            state, problem = ca_key_state(path, self.get_option("passphrase") or "")
+            results.append({"state": state, "problem": problem})
+        return results

@@ -1,0 +1,529 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What etcd, the hosts and the cluster would refuse, found before any host is changed.
+
+Each check returns problems as sentences that name the variable, say what is wrong and how to fix it.
+``setting_problems`` needs only the settings; ``host_problems`` also what the host offers
+(``etcd_host_info``); ``membership_problems`` what the running cluster is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os.path
+import re
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from urllib.parse import urlsplit
+
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import (
+    CONFIG_KEYS, SUPPORTED_MINORS, is_tls_key, minor)
+
+# What uname -m says on the machines etcd publishes releases for.
+RELEASE_ARCHITECTURES = frozenset({"x86_64", "amd64", "aarch64", "arm64"})
+# etcd refuses an election timeout above this (etcdserver: maxElectionMs).
+MAX_ELECTION_MS = 50000
+# Names that become file names on the controller, URLs' member names or certificate names.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+DNS_NAME = re.compile(r"^(\*\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$")
+UNIX_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+UNIT_NAME = re.compile(r"^[A-Za-z0-9:_.\\-]+$")
+VERSION = re.compile(r"^v?([0-9]+)\.([0-9]+)\.([0-9]+)$")
+# Go's time.ParseDuration, which etcd uses for a periodic retention with a unit.
+GO_DURATION = re.compile(r"^(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))+$")
+# Directories that an etcd path must never be: the roles set owner and mode on the directories they manage.
+SYSTEM_DIRS = frozenset("""
+/ /bin /boot /dev /etc /home /lib /lib32 /lib64 /libx32 /media /mnt /opt /proc /root /run /sbin /srv /sys /tmp /usr /var
+/etc/default /etc/ssl /etc/ssl/certs /etc/ssl/private /etc/pki /etc/systemd /etc/systemd/system /etc/security
+/usr/bin /usr/sbin /usr/lib /usr/lib64 /usr/libexec /usr/local /usr/local/bin /usr/local/sbin /usr/local/lib /usr/share
+/var/lib /var/log /var/run /var/tmp /var/cache /var/spool /var/mail /var/backups /var/opt /var/local
+""".split())
+
+# Configuration-file keys the collection writes from a variable: etcd_extra_config may not set them.
+KEYS_FROM_VARIABLES = {
+    "name": "etcd_name", "data-dir": "etcd_data_dir",
+    "listen-client-urls": "etcd_listen_client_urls", "advertise-client-urls": "etcd_advertise_client_urls",
+    "listen-peer-urls": "etcd_listen_peer_urls", "initial-advertise-peer-urls": "etcd_advertise_peer_urls",
+    "initial-cluster": "etcd_initial_cluster", "initial-cluster-token": "etcd_initial_cluster_token",
+    "initial-cluster-state": "etcd_initial_cluster_state", "log-level": "etcd_log_level",
+    "log-outputs": "etcd_log_output", "logger": "etcd_log_output",
+    "snapshot-count": "etcd_snapshot_count", "heartbeat-interval": "etcd_heartbeat_interval",
+    "election-timeout": "etcd_election_timeout", "max-snapshots": "etcd_max_snapshots", "max-wals": "etcd_max_wals",
+    "max-txn-ops": "etcd_max_txn_ops", "max-request-bytes": "etcd_max_request_bytes",
+    "grpc-keepalive-min-time": "etcd_grpc_keepalive_min_time",
+    "grpc-keepalive-interval": "etcd_grpc_keepalive_interval",
+    "grpc-keepalive-timeout": "etcd_grpc_keepalive_timeout",
+    "backend-batch-limit": "etcd_backend_batch_limit", "backend-batch-interval": "etcd_backend_batch_interval",
+    "backend-bbolt-freelist-type": "etcd_backend_bbolt_freelist_type",
+    "experimental-backend-bbolt-freelist-type": "etcd_backend_bbolt_freelist_type",
+    "quota-backend-bytes": "etcd_quota_backend_bytes", "auto-compaction-mode": "etcd_auto_compaction_mode",
+    "auto-compaction-retention": "etcd_auto_compaction_retention",
+    "enable-grpc-gateway": "the collection (the modules need the JSON gateway)",
+}
+
+# (variable, lowest, highest or None, what the value means)
+INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
+    ("etcd_heartbeat_interval", 1, None, "milliseconds"),
+    ("etcd_election_timeout", 1, MAX_ELECTION_MS, "milliseconds; etcd refuses more than 50000"),
+    ("etcd_snapshot_count", 1, None, "applied entries between snapshots"),
+    ("etcd_max_snapshots", 0, None, "snapshot files kept; 0 keeps all"),
+    ("etcd_max_wals", 0, None, "WAL files kept; 0 keeps all"),
+    ("etcd_max_txn_ops", 1, None, "operations in one transaction"),
+    ("etcd_max_request_bytes", 1, 2 ** 31 - 1, "bytes"),
+    ("etcd_grpc_keepalive_min_time", 0, None, "seconds"),
+    ("etcd_grpc_keepalive_interval", 0, None, "seconds"),
+    ("etcd_grpc_keepalive_timeout", 0, None, "seconds"),
+    ("etcd_backend_batch_limit", 0, None, "writes per commit; 0 is etcd's default"),
+    ("etcd_backend_batch_interval", 0, None, "milliseconds; 0 is etcd's default"),
+    ("etcd_quota_backend_bytes", 0, None, "bytes; 0 is etcd's default of 2 GiB"),
+    ("etcd_log_rotate_keep", 1, None, "rotated log files"),
+    ("etcd_pki_ca_days", 1, None, "days"),
+    ("etcd_pki_cert_days", 1, None, "days"),
+    ("etcd_pki_renew_days", 0, None, "days"),
+    ("etcd_health_timeout", 5, None, "seconds"),
+    ("etcd_service_limit_nofile", 1024, None, "open files"),
+)
+
+
+def _integer(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_list(value: Any) -> List[str]:
+    if isinstance(value, str):
+        return [item for item in value.split(",") if item]
+    return [str(item) for item in value or []]
+
+
+def parse_url(url: str) -> Tuple[Optional[Any], str]:
+    """(urlsplit result, '') or (None, why the URL is not one etcd takes)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return None, str(error)
+    if parts.scheme not in ("http", "https", "unix", "unixs"):
+        return None, "it needs a scheme, like https://10.0.0.1:2379"
+    if not parts.hostname:
+        return None, "it has no host"
+    if port is None:
+        return None, "it has no port"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        return None, "a member URL is scheme://host:port, with nothing after the port"
+    return parts, ""
+
+
+def _url_problems(variable: str, urls: Iterable[str], for_binding: bool, tls: bool = True) -> List[str]:
+    problems = []
+    for url in urls:
+        parts, why = parse_url(url)
+        if parts is None:
+            problems.append("%s has %r, which etcd cannot use: %s" % (variable, url, why))
+            continue
+        if tls and parts.scheme != "https":
+            problems.append("%s has %s: client and peer traffic is TLS, use https://" % (variable, url))
+        if for_binding and parts.hostname != "localhost" and not _is_ip(parts.hostname):
+            problems.append("%s has %s: etcd listens on IP addresses only (or localhost); put the address there"
+                            % (variable, url))
+    return problems
+
+
+def _path_problems(variable: str, path: Any, managed: bool) -> List[str]:
+    text = str(path or "")
+    if not text.startswith("/"):
+        return ["%s is %r: give an absolute path" % (variable, text)]
+    if os.path.normpath(text) != text or "//" in text or re.search(r"\s", text):
+        return ["%s is %r: give a plain absolute path, without '..', '.', doubled or trailing slashes or spaces"
+                % (variable, text)]
+    if managed and text in SYSTEM_DIRS:
+        return ["%s is %s, a system directory whose owner and mode the roles would change: give a directory of "
+                "etcd's own, like /var/lib/etcd" % (variable, text)]
+    return []
+
+
+def _version(value: Any) -> Optional[Tuple[int, int, int]]:
+    match = VERSION.match(str(value or ""))
+    return tuple(int(part) for part in match.groups()) if match else None  # type: ignore[return-value]
+
+
+def initial_cluster_entries(value: str) -> Tuple[Dict[str, List[str]], List[str]]:
+    """({name: [peer URLs]}, problems) of an initial-cluster string."""
+    entries: Dict[str, List[str]] = {}
+    problems = []
+    for entry in str(value or "").split(","):
+        name, sep, url = entry.partition("=")
+        if not sep or not name or not url:
+            problems.append("etcd_initial_cluster has %r: each entry is name=https://address:peer-port" % entry)
+            continue
+        entries.setdefault(name, []).append(url)
+    return entries, problems
+
+
+def _retention_problems(mode: str, retention: Any) -> List[str]:
+    text = str(retention)
+    if mode == "revision":
+        if _integer(text) is None or int(text) < 0 or text.strip() != text:
+            return ["etcd_auto_compaction_retention is %r: with etcd_auto_compaction_mode revision it is a number "
+                    "of revisions to keep, like \"1000\" (\"0\" turns compaction off)" % text]
+        return []
+    if re.match(r"^[0-9]+$", text) or GO_DURATION.match(text):
+        return []
+    return ["etcd_auto_compaction_retention is %r: etcd takes a whole number of hours (\"1\") or a duration "
+            "without spaces (\"30m\", \"1h30m\"); \"0\" turns compaction off" % text]
+
+
+def _extra_config_problems(extra: Any, version_minor: str) -> List[str]:
+    """etcd matches the file's keys to its settings ignoring case, and ignores the keys it does not know."""
+    if not isinstance(extra, Mapping):
+        return ["etcd_extra_config is %r: give a mapping of etcd configuration-file keys to values" % (extra,)]
+    problems = []
+    known = {key.casefold() for key in CONFIG_KEYS.get(version_minor, frozenset())}
+    from_variables = {key.casefold(): variable for key, variable in KEYS_FROM_VARIABLES.items()}
+    for key, value in extra.items():
+        folded = str(key).casefold()
+        if is_tls_key(str(key)):
+            problems.append("etcd_extra_config sets %s: the collection sets transport security itself (TLS with "
+                            "client certificates required on client and peer traffic); remove the key" % key)
+        elif folded in from_variables:
+            problems.append("etcd_extra_config sets %s, which comes from %s: set that instead"
+                            % (key, from_variables[folded]))
+        elif folded not in known:
+            problems.append("etcd_extra_config has %r, which etcd %s does not read from its configuration file: "
+                            "the keys are etcd's flag names without the leading --; check the spelling and the "
+                            "version" % (key, version_minor))
+        elif folded == "listen-metrics-urls":
+            problems.extend(_url_problems("etcd_extra_config's listen-metrics-urls", _as_list(value),
+                                          for_binding=True, tls=False))
+    return problems
+
+
+def reissue_names(value: Any) -> List[str]:
+    """etcd_pki_reissue as a list: all, or member names, given as a list or as a comma-separated string."""
+    if isinstance(value, str):
+        return [name.strip() for name in value.split(",") if name.strip()]
+    return [str(name) for name in value or []]
+
+
+def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = ()) -> List[str]:
+    """Problems with one member's settings that need no look at the host; variables not given are not checked
+    (a play that runs some of the roles has the variables of those only). member_names: every member's etcd_name."""
+    s = settings
+    problems: List[str] = []
+    member_names = list(member_names)
+    unknown = [name for name in reissue_names(s.get("etcd_pki_reissue")) if name != "all" and name not in member_names]
+    if unknown and member_names:
+        problems.append("etcd_pki_reissue names %s, which is not a member (%s): give all, or members' etcd_name"
+                        % (", ".join(unknown), ", ".join(member_names)))
+
+    for variable in ("etcd_name", "etcd_cluster_name", "etcd_pki_admin_cn"):
+        if variable in s and not SAFE_NAME.match(str(s[variable])):
+            problems.append("%s is %r: it becomes part of file names and of etcd's initial-cluster; use up to 63 "
+                            "letters, digits, '.', '_' and '-', starting with a letter or digit" % (variable, s[variable]))
+    for client in s.get("etcd_pki_clients") or []:
+        if not SAFE_NAME.match(str(client)):
+            problems.append("etcd_pki_clients has %r: a client name becomes a file name on the controller; use "
+                            "letters, digits, '.', '_' and '-', starting with a letter or digit" % (client,))
+    for variable in ("etcd_hostname", "etcd_domain_name"):
+        value = str(s.get(variable) or "")
+        if value and not DNS_NAME.match(value):
+            problems.append("%s is %r: give a DNS name (letters, digits, '-' and '.')" % (variable, value))
+    if "etcd_address" in s:
+        address = str(s["etcd_address"])
+        if not (_is_ip(address.strip("[]")) or DNS_NAME.match(address)):
+            problems.append("etcd_address is %r: give the member's IP address (or a DNS name), without scheme or port"
+                            % address)
+    for san in s.get("etcd_pki_extra_sans") or []:
+        if not (_is_ip(str(san)) or DNS_NAME.match(str(san))):
+            problems.append("etcd_pki_extra_sans has %r: give DNS names or IP addresses" % (san,))
+    if "etcd_pki_country" in s and not re.match(r"^[A-Z]{2}$", str(s["etcd_pki_country"])):
+        problems.append("etcd_pki_country is %r: give a two-letter country code in capitals, like US"
+                        % (s["etcd_pki_country"],))
+    if "etcd_pki_cn" in s and not 0 < len(str(s["etcd_pki_cn"])) <= 64:
+        problems.append("etcd_pki_cn is %r: a certificate's common name has 1 to 64 characters" % (s["etcd_pki_cn"],))
+    for variable in ("etcd_user", "etcd_group"):
+        if variable in s and (not UNIX_NAME.match(str(s[variable])) or s[variable] == "root"):
+            problems.append("%s is %r: etcd runs as an unprivileged system account of its own; give a name like "
+                            "etcd (lower case letters, digits, '_' and '-')" % (variable, s[variable]))
+    if "etcd_service_name" in s and not UNIT_NAME.match(str(s["etcd_service_name"])):
+        problems.append("etcd_service_name is %r: give a systemd unit name, like etcd" % (s["etcd_service_name"],))
+    problems.extend(_all_path_problems(s))
+    problems.extend(_number_problems(s))
+    if "etcd_auto_compaction_retention" in s:
+        problems.extend(_retention_problems(str(s.get("etcd_auto_compaction_mode", "periodic")),
+                                            s["etcd_auto_compaction_retention"]))
+    problems.extend(_version_problems(s))
+    problems.extend(_cluster_url_problems(s))
+
+    if s.get("etcd_install_source") == "archive" and not s.get("etcd_install_archive"):
+        problems.append("etcd_install_source is archive but etcd_install_archive is empty: give the path of an etcd "
+                        "release archive on the controller")
+    if s.get("etcd_install_source") == "release":
+        parts = urlsplit(str(s.get("etcd_install_release_url", "")))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append("etcd_install_release_url is %r: give an http(s) URL laid out like etcd's releases"
+                            % (s.get("etcd_install_release_url"),))
+    if s.get("etcd_use_dns") and not s.get("etcd_domain_name"):
+        problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain that holds the SRV "
+                        "records")
+    return problems
+
+
+def _all_path_problems(s: Mapping[str, Any]) -> List[str]:
+    """The roles set owner and mode on the directories they manage: those may not be system directories."""
+    problems: List[str] = []
+    paths = [("etcd_data_dir", True), ("etcd_certs_path", True), ("etcd_config_path", False), ("etcd_bin_dir", False)]
+    if s.get("etcd_log_output") == "file":
+        paths.append(("etcd_log_dir", True))
+    for variable, managed in paths:
+        if variable in s:
+            problems.extend(_path_problems(variable, s[variable], managed))
+    if problems:
+        return problems
+    owned = {}
+    for variable in ("etcd_data_dir", "etcd_certs_path"):
+        if variable in s:
+            owned[variable] = str(s[variable])
+    if "etcd_config_path" in s:
+        config_dir = os.path.dirname(str(s["etcd_config_path"]))
+        if config_dir in SYSTEM_DIRS:
+            problems.append("etcd_config_path is %s: its directory %s is a system directory whose group and mode the "
+                            "roles would change; give a file in a directory of etcd's own, like /etc/etcd/config.yaml"
+                            % (s["etcd_config_path"], config_dir))
+        owned["the directory of etcd_config_path"] = config_dir
+    for first, first_path in owned.items():
+        for second, second_path in owned.items():
+            if first < second and (first_path == second_path or first_path.startswith(second_path + "/")
+                                   or second_path.startswith(first_path + "/")):
+                problems.append("%s (%s) and %s (%s) overlap: give each its own directory"
+                                % (first, first_path, second, second_path))
+    return problems
+
+
+def _number_problems(s: Mapping[str, Any]) -> List[str]:
+    problems: List[str] = []
+    numbers: Dict[str, Optional[int]] = {}
+    for variable, lowest, highest, meaning in INTEGER_RANGES:
+        if variable not in s:
+            continue
+        number = numbers[variable] = _integer(s[variable])
+        if number is None or number < lowest or (highest is not None and number > highest):
+            limit = "at least %d" % lowest if highest is None else "from %d to %d" % (lowest, highest)
+            problems.append("%s is %r: give a whole number %s (%s)" % (variable, s[variable], limit, meaning))
+            numbers[variable] = None
+    heartbeat, election = numbers.get("etcd_heartbeat_interval"), numbers.get("etcd_election_timeout")
+    if heartbeat and election and election < 5 * heartbeat:
+        problems.append("etcd_election_timeout (%d ms) is less than 5 times etcd_heartbeat_interval (%d ms), which "
+                        "etcd refuses: raise etcd_election_timeout to at least %d or lower the heartbeat"
+                        % (election, heartbeat, 5 * heartbeat))
+    cert_days, ca_days = numbers.get("etcd_pki_cert_days"), numbers.get("etcd_pki_ca_days")
+    if cert_days and ca_days and cert_days > ca_days:
+        problems.append("etcd_pki_cert_days (%d) is longer than etcd_pki_ca_days (%d): a certificate cannot outlive "
+                        "its CA; shorten etcd_pki_cert_days or lengthen etcd_pki_ca_days" % (cert_days, ca_days))
+    renew_days = numbers.get("etcd_pki_renew_days")
+    if renew_days is not None and cert_days and renew_days >= cert_days:
+        problems.append("etcd_pki_renew_days (%d) must be shorter than etcd_pki_cert_days (%d), or every run would "
+                        "reissue the certificates; to reissue them once, set etcd_pki_reissue" % (renew_days, cert_days))
+    return problems
+
+
+def _version_problems(s: Mapping[str, Any]) -> List[str]:
+    """The version, and the configuration keys that version reads."""
+    if "etcd_version" not in s:
+        return []
+    if _version(s["etcd_version"]) is None:
+        return ["etcd_version is %s: give a release like 3.5.16 (a leading v is allowed)" % (s["etcd_version"],)]
+    version_minor = minor(str(s["etcd_version"]))
+    if version_minor not in SUPPORTED_MINORS:
+        return ["etcd_version is %s: this collection deploys etcd %s; give a release of one of them"
+                % (s["etcd_version"], " and ".join(SUPPORTED_MINORS))]
+    return _extra_config_problems(s.get("etcd_extra_config") or {}, version_minor)
+
+
+def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
+    """The member's URLs, and the initial cluster that must agree with them."""
+    problems: List[str] = []
+    for variable, for_binding in (("etcd_listen_client_urls", True), ("etcd_listen_peer_urls", True),
+                                  ("etcd_advertise_client_urls", False), ("etcd_advertise_peer_urls", False)):
+        if variable not in s:
+            continue
+        if not _as_list(s[variable]):
+            problems.append("%s is empty: give at least one https:// URL" % variable)
+        problems.extend(_url_problems(variable, _as_list(s[variable]), for_binding))
+    if "etcd_initial_cluster" not in s:
+        return problems
+    entries, entry_problems = initial_cluster_entries(str(s["etcd_initial_cluster"]))
+    problems.extend(entry_problems)
+    for name, urls in entries.items():
+        problems.extend(_url_problems("etcd_initial_cluster's %s" % name, urls, False))
+    name = str(s.get("etcd_name", ""))
+    advertised_peers = _as_list(s.get("etcd_advertise_peer_urls"))
+    if not entry_problems and name not in entries:
+        problems.append("etcd_initial_cluster (%s) has no entry for this member's etcd_name %s: leave "
+                        "etcd_initial_cluster to the collection, or give name=peer-URL for every member"
+                        % (s["etcd_initial_cluster"], name))
+    elif name in entries and sorted(entries[name]) != sorted(advertised_peers):
+        problems.append("etcd_initial_cluster gives %s the peer URLs %s, but etcd_advertise_peer_urls is %s; etcd "
+                        "refuses to start unless they match" % (name, ",".join(entries[name]), ",".join(advertised_peers)))
+    if "etcd_initial_cluster_token" in s and not str(s["etcd_initial_cluster_token"]).strip():
+        problems.append("etcd_initial_cluster_token is empty: give the cluster a token (etcd_cluster_name by default)")
+    return problems
+
+
+def merge_problems(problems_by_host: Mapping[str, Iterable[str]]) -> List[str]:
+    """One line per problem, naming every host that has it, in the order first seen."""
+    hosts_of: Dict[str, List[str]] = {}
+    for host, problems in problems_by_host.items():
+        for problem in problems or []:
+            hosts_of.setdefault(problem, []).append(host)
+    return ["%s: %s" % (", ".join(hosts), problem) for problem, hosts in hosts_of.items()]
+
+
+def _listen_urls(settings: Mapping[str, Any]) -> List[Tuple[str, str]]:
+    """(variable, URL) for every URL the member binds to."""
+    urls = [("etcd_listen_client_urls", u) for u in _as_list(settings.get("etcd_listen_client_urls"))]
+    urls += [("etcd_listen_peer_urls", u) for u in _as_list(settings.get("etcd_listen_peer_urls"))]
+    extra = settings.get("etcd_extra_config") or {}
+    if isinstance(extra, Mapping):
+        metrics = [value for key, value in extra.items() if str(key).casefold() == "listen-metrics-urls"]
+        urls += [("etcd_extra_config's listen-metrics-urls", u) for value in metrics for u in _as_list(value)]
+    return urls
+
+
+def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str) -> Optional[Mapping[str, Any]]:
+    for member in (cluster or {}).get("members") or []:
+        if peer_url in member.get("peer_urls", []):
+            return member
+    return None
+
+
+def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url: str,
+                  cluster: Optional[Mapping[str, Any]] = None) -> List[str]:
+    """Problems of one member that show only on its host: what etcd_host_info read there, and the running
+    cluster as etcd_info saw it (None when no member answered)."""
+    problems = []
+    addresses = host.get("addresses")
+    wildcard = {"0.0.0.0", "::"}
+    for variable, url in _listen_urls(settings):
+        parts, _ = parse_url(url)
+        if parts is None:
+            continue
+        address = parts.hostname
+        if addresses is not None and address != "localhost" and address not in wildcard:
+            ip = ipaddress.ip_address(address)
+            if str(ip) not in addresses and not (ip.is_loopback and ip.version == 4 and "127.0.0.1" in addresses):
+                problems.append("%s has %s, but the host has no address %s (it has %s): etcd could not bind it; "
+                                "give one of the host's addresses" % (variable, url, address, ", ".join(addresses)))
+        for listener in host.get("listeners") or []:
+            same_address = address in ("localhost",) or address in wildcard or listener["address"] in wildcard \
+                or listener["address"] == address
+            if listener["port"] == parts.port and same_address and listener["process"] not in ("etcd", ""):
+                problems.append("%s has %s, but %s already listens on port %d there: free the port or give "
+                                "etcd another" % (variable, url, listener["process"], parts.port))
+                break
+
+    source = settings.get("etcd_install_source", "release")
+    if source in ("release", "archive") and host.get("architecture") not in RELEASE_ARCHITECTURES:
+        problems.append("the host is %s, and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only: install "
+                        "etcd from the OS packages there (etcd_install_source: package)" % host.get("architecture"))
+    installed, wanted = _version(host.get("installed_version")), _version(settings.get("etcd_version"))
+    if source != "package" and installed and wanted and wanted < installed:
+        problems.append("etcd_version is %s, but the host runs etcd %s: etcd cannot go back to an older version "
+                        "once its data dir has moved on; keep etcd_version at %s or newer"
+                        % (settings.get("etcd_version"), host.get("installed_version"), host.get("installed_version")))
+    if source != "package" and installed and wanted and (wanted[0], wanted[1]) > (installed[0], installed[1] + 1):
+        problems.append("etcd_version is %s, but the host runs etcd %s: etcd upgrades one minor version at a time; "
+                        "upgrade to %d.%d first" % (settings.get("etcd_version"), host.get("installed_version"),
+                                                    installed[0], installed[1] + 1))
+
+    listed = _cluster_member(cluster, peer_url)
+    data_dir = host.get("data_dir") or {}
+    if listed is not None and listed.get("name") and not data_dir.get("has_member"):
+        problems.append("etcd_data_dir %s holds no member, but the cluster lists %s (%s) as a started member: its "
+                        "data was lost, and etcd refuses to bootstrap it again. Replace the member: remove it from the "
+                        "cluster (quorum.etcd.etcd_member state=absent), empty the data dir, and add it back"
+                        % (settings.get("etcd_data_dir"), listed.get("name"), peer_url))
+    return problems
+
+
+def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Mapping[str, Any]]) -> List[str]:
+    """Differences between the running cluster's members and the inventory's, which cluster.yml does not mend."""
+    if not cluster or not cluster.get("members"):
+        return []
+    problems = []
+    members = list(members)
+    for member in members:
+        if _cluster_member(cluster, member["peer_url"]) is None:
+            problems.append("%s (peer URL %s) is not a member of the running cluster %s, and cluster.yml does not add "
+                            "members: add it with quorum.etcd.etcd_member (as a learner, then promoted), or take it out "
+                            "of the inventory group" % (member["host"], member["peer_url"], cluster.get("cluster_id")))
+    inventory_urls = {m["peer_url"] for m in members}
+    for listed in cluster["members"]:
+        if not inventory_urls.intersection(listed.get("peer_urls", [])):
+            problems.append("the running cluster has the member %s (%s), which is not in the inventory group: put its "
+                            "host back in the group, or remove the member with quorum.etcd.etcd_member state=absent"
+                            % (listed.get("name") or listed.get("id"), ",".join(listed.get("peer_urls", []))))
+    return problems
+
+
+def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, Any]],
+                     restarting: str = "", units: Optional[Mapping[str, Mapping[str, Any]]] = None) -> List[str]:
+    """Why the cluster is not whole: every inventory member a started, healthy, voting member of one cluster,
+    and (units: host to systemd's status of its unit) every unit running.
+
+    With restarting (a member's host), only whether every other member of the cluster is healthy, so that
+    the cluster keeps its quorum while that one is down.
+    """
+    problems = [problem for problem in (unit_problem(host, unit) for host, unit in (units or {}).items()) if problem]
+    if not cluster.get("members"):
+        return problems + ["the cluster did not answer: %s" % (cluster.get("msg") or "no member list")]
+    members = list(members)
+    if restarting:
+        skipped = [m["peer_url"] for m in members if m["host"] == restarting]
+        for listed in cluster["members"]:
+            if skipped and skipped[0] in listed.get("peer_urls", []):
+                continue
+            if not listed.get("healthy"):
+                problems.append("%s is not healthy (%s)" % (listed.get("name") or ",".join(listed.get("peer_urls", [])),
+                                                           listed.get("error") or "no leader, or an alarm"))
+        return problems
+    problems.extend(membership_problems(cluster, members))
+    cluster_ids = {}
+    for member in members:
+        listed = _cluster_member(cluster, member["peer_url"])
+        if listed is None:
+            continue
+        if not listed.get("name"):
+            problems.append("%s has not joined: the cluster lists it as not started" % member["host"])
+        elif listed.get("is_learner"):
+            problems.append("%s is a learner, not a voting member: promote it with quorum.etcd.etcd_member"
+                            % member["host"])
+        elif not listed.get("healthy"):
+            problems.append("%s is not healthy: %s" % (member["host"], listed.get("error") or "no leader, or an alarm"))
+        if listed.get("cluster_id"):
+            cluster_ids.setdefault(listed["cluster_id"], []).append(member["host"])
+    if len(cluster_ids) > 1:
+        problems.append("the members belong to different clusters: %s" % "; ".join(
+            "%s in %s" % (", ".join(hosts), cluster_id) for cluster_id, hosts in sorted(cluster_ids.items())))
+    return problems
+
+
+def unit_problem(host: str, unit: Mapping[str, Any]) -> str:
+    """Why a member's unit is not running as it should, or ''."""
+    if unit.get("ActiveState", unit.get("active_state")) == "active":
+        return ""
+    return ("%s: its etcd unit is %s (%s), restarted %s times by systemd: see journalctl -u etcd there"
+            % (host, unit.get("ActiveState", unit.get("active_state")), unit.get("SubState", unit.get("sub_state")),
+               unit.get("NRestarts", unit.get("restarts", 0))))
