@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from ansible_collections.quorum.etcd.plugins.module_utils.config_file import config_file
+
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
 COLLECTIONS = CACHE / "collections"
@@ -30,6 +32,18 @@ VERSIONS = ("3.4.23", "3.5.16")
 ROOT_PASSWORD = "r00t-Secret"
 CLIENT_PORT = 23790
 PEER_PORT = 23800
+# The role defaults that are plain values (the others are templates, filled in per member by Cluster.settings).
+ROLE_DEFAULTS = {name: value for name, value in
+                 yaml.safe_load((REPO / "roles" / "etcd" / "defaults" / "main.yml").read_text()).items()
+                 if not (isinstance(value, str) and "{{" in value)}
+# What the tests change from the role defaults: faster elections, a smaller quota, etcd's log on stderr.
+TEST_SETTINGS = {
+    "etcd_heartbeat_interval": 50,
+    "etcd_election_timeout": 500,
+    "etcd_quota_backend_bytes": 256 * 1024 * 1024,
+    "etcd_log_level": "warn",
+    "etcd_log_output": "stderr",
+}
 
 
 def bin_dir(version: str) -> Path:
@@ -161,6 +175,8 @@ class Cluster:
     members: list[Member] = field(default_factory=list)
     token: str = "quorum-test"
     started_at: float = 0.0
+    # etcd_extra_config entries for every member this cluster starts.
+    extra_config: dict = field(default_factory=dict)
 
     @property
     def endpoints(self) -> list[str]:
@@ -170,25 +186,47 @@ class Cluster:
     def initial_cluster(self) -> str:
         return ",".join(f"{m.name}={m.peer_url}" for m in self.members)
 
-    def tls_args(self) -> list[str]:
-        p = self.pki
-        return [
-            "--cert-file", p.cert("member"), "--key-file", p.key("member"),
-            "--trusted-ca-file", p.ca, "--client-cert-auth",
-            "--peer-cert-file", p.cert("member"), "--peer-key-file", p.key("member"),
-            "--peer-trusted-ca-file", p.ca, "--peer-client-cert-auth",
-        ]
+    def member_dir(self, member: Member) -> Path:
+        """Where a member's configuration file and certificates live (beside, not in, its data dir)."""
+        return self.workdir / f"{member.name}.etc"
 
-    def start_member(self, member: Member, state: str, initial_cluster: str | None = None) -> None:
-        args = [
-            str(bin_dir(self.version) / "etcd"), "--name", member.name, "--data-dir", str(member.data_dir),
-            "--listen-client-urls", member.client_url, "--advertise-client-urls", member.client_url,
-            "--listen-peer-urls", member.peer_url, "--initial-advertise-peer-urls", member.peer_url,
-            "--initial-cluster", initial_cluster or self.initial_cluster,
-            "--initial-cluster-state", state, "--initial-cluster-token", self.token,
-            "--heartbeat-interval", "50", "--election-timeout", "500",
-            "--quota-backend-bytes", str(256 * 1024 * 1024), "--log-level", "warn",
-        ] + self.tls_args()
+    def install_certs(self, certs: Path) -> None:
+        """The throwaway PKI laid out as the etcd_pki role lays out etcd_certs_path."""
+        certs.mkdir(parents=True, exist_ok=True)
+        p = self.pki
+        for name, source in (("ca.pem", p.ca), ("etcd.pem", p.cert("member")), ("etcd-key.pem", p.key("member")),
+                             ("peer.pem", p.cert("member")), ("peer-key.pem", p.key("member"))):
+            shutil.copyfile(source, certs / name)
+
+    def settings(self, member: Member, state: str, initial_cluster: str | None = None,
+                 extra_config: dict | None = None) -> dict:
+        """The role settings of a member: the role defaults, this member's URLs and paths, TEST_SETTINGS."""
+        return dict(
+            ROLE_DEFAULTS, **TEST_SETTINGS,
+            etcd_version=self.version, etcd_name=member.name, etcd_data_dir=str(member.data_dir),
+            etcd_certs_path=str(self.member_dir(member) / "certs"),
+            etcd_log_dir=str(self.member_dir(member) / "log"),
+            etcd_listen_client_urls=[member.client_url], etcd_advertise_client_urls=[member.client_url],
+            etcd_listen_peer_urls=[member.peer_url], etcd_advertise_peer_urls=[member.peer_url],
+            etcd_initial_cluster=initial_cluster or self.initial_cluster,
+            etcd_initial_cluster_token=self.token, etcd_initial_cluster_state=state,
+            etcd_extra_config={**self.extra_config, **(extra_config or {})},
+        )
+
+    def write_config(self, member: Member, state: str, initial_cluster: str | None = None,
+                     extra_config: dict | None = None) -> Path:
+        """Writes the member's etcd configuration file, built by config_file() as the etcd_config role does."""
+        self.install_certs(self.member_dir(member) / "certs")
+        path = self.member_dir(member) / "config.yaml"
+        config = config_file(self.settings(member, state, initial_cluster, extra_config))
+        path.write_text(yaml.safe_dump(config, indent=2, sort_keys=False, default_flow_style=False))
+        return path
+
+    def start_member(self, member: Member, state: str, initial_cluster: str | None = None,
+                     extra_config: dict | None = None) -> None:
+        """Starts etcd with --config-file only; extra_config adds etcd_extra_config entries for this start."""
+        path = self.write_config(member, state, initial_cluster, extra_config)
+        args = [str(bin_dir(self.version) / "etcd"), "--config-file", str(path)]
         log = open(self.workdir / f"{member.name}.log", "ab")
         member.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
@@ -205,6 +243,8 @@ class Cluster:
         for member in self.members:
             self.start_member(member, "new")
         self.wait_healthy()
+        for member in self.members:
+            self.check_gateway(member)
         self.started_at = time.monotonic()
         if auth:
             for cmd in (["user", "add", f"root:{ROOT_PASSWORD}"], ["role", "add", "root"],
@@ -242,12 +282,27 @@ class Cluster:
                     raise RuntimeError(f"etcd {member.name} not healthy after {timeout}s")
                 time.sleep(0.1)
 
-    def get(self, member: Member, path: str) -> dict:
+    def get(self, member: Member, path: str, body: dict | None = None) -> dict:
+        """GET path, or POST body as JSON when given, with the client certificate."""
         import ssl
         ctx = ssl.create_default_context(cafile=self.pki.ca)
         ctx.load_cert_chain(self.pki.cert("client"), self.pki.key("client"))
-        with urllib.request.urlopen(member.client_url + path, context=ctx, timeout=5) as resp:
+        request = urllib.request.Request(member.client_url + path)
+        if body is not None:
+            request = urllib.request.Request(member.client_url + path, data=json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, context=ctx, timeout=5) as resp:
             return json.load(resp)
+
+    def check_gateway(self, member: Member) -> None:
+        """The member serves the v3 JSON gateway the modules use (etcd 3.4 serves it from a file only when
+        the file says enable-grpc-gateway)."""
+        try:
+            status = self.get(member, "/v3/maintenance/status", {})
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"etcd {member.name} serves no v3 JSON gateway: {exc}") from exc
+        if "header" not in status:
+            raise RuntimeError(f"etcd {member.name}: unexpected gateway answer {status}")
 
     def stop_member(self, member: Member) -> None:
         if member.process and member.process.poll() is None:
