@@ -9,7 +9,7 @@ name: etcd_cluster_problems
 short_description: Why an etcd cluster is not whole, or not safe to restart a member of
 version_added: 0.2.0
 description:
-  - Compares the cluster, as M(quorum.etcd.etcd_info) read it, with the members of the inventory: each must be a
+  - Compares the cluster, as M(quorum.etcd.etcd_info) read it, with the members of the inventory. Each must be a
     started, healthy, voting member of one cluster, and the cluster may have no member the inventory does not.
   - With O(restarting), only whether every other member is healthy, so that the cluster keeps its quorum while
     that member restarts.

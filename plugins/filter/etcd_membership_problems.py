@@ -10,7 +10,7 @@ short_description: Differences between the running cluster's members and the inv
 version_added: 0.2.0
 description:
   - Names every inventory member the running cluster does not have, and every member of the cluster the
-    inventory does not have. C(cluster.yml) refuses to go on with either: adding and removing members is
+    inventory does not have. C(cluster.yml) refuses to go on with either; adding and removing members is
     done with M(quorum.etcd.etcd_member), one at a time, as etcd's runtime reconfiguration asks.
 options:
   _input:

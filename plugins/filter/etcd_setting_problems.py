@@ -10,8 +10,8 @@ short_description: What etcd would refuse in a member's settings
 version_added: 0.2.0
 description:
   - Checks a member's settings (the quorum.etcd roles' variables) against what etcd accepts for the version
-    being deployed: names, addresses, URLs, paths, ranges and ratios of the timings, durations, and the keys of
-    C(etcd_extra_config) (known to that version, not about TLS, not set by another variable).
+    being deployed (names, addresses, URLs, paths, ranges and ratios of the timings, durations, and the keys of
+    C(etcd_extra_config), which must be known to that version, not about TLS and not set by another variable).
   - Each problem is a sentence that names the variable, says what is wrong and how to fix it.
 options:
   _input:

@@ -425,7 +425,8 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
             ip = ipaddress.ip_address(address)
             if str(ip) not in addresses and not (ip.is_loopback and ip.version == 4 and "127.0.0.1" in addresses):
                 problems.append("%s has %s, but the host has no address %s (it has %s): etcd could not bind it; "
-                                "give one of the host's addresses" % (variable, url, address, ", ".join(addresses)))
+                                "give one of the host's addresses (etcd_address, or the variable itself)"
+                                % (variable, url, address, ", ".join(addresses)))
         for listener in host.get("listeners") or []:
             same_address = address in ("localhost",) or address in wildcard or listener["address"] in wildcard \
                 or listener["address"] == address

@@ -1,0 +1,222 @@
+"""What the roles refuse before any host changes: settings, hosts and the cluster."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import (
+    cluster_problems,
+    host_problems,
+    membership_problems,
+    merge_problems,
+    reissue_names,
+    setting_problems,
+)
+
+PEER = "https://10.0.0.1:2380"
+GOOD = {
+    "etcd_name": "etcd-1", "etcd_cluster_name": "etcd-cluster", "etcd_pki_admin_cn": "root", "etcd_pki_clients": ["app"],
+    "etcd_hostname": "etcd-1", "etcd_domain_name": "example.com", "etcd_address": "10.0.0.1",
+    "etcd_pki_extra_sans": ["etcd.example.com", "10.0.0.100"], "etcd_pki_country": "US", "etcd_pki_cn": "etcd-1.example.com",
+    "etcd_user": "etcd", "etcd_group": "etcd", "etcd_service_name": "etcd",
+    "etcd_data_dir": "/var/lib/etcd", "etcd_certs_path": "/etc/ssl/etcd", "etcd_config_path": "/etc/etcd/config.yaml",
+    "etcd_bin_dir": "/usr/local/bin", "etcd_log_output": "stderr", "etcd_log_dir": "/var/log/etcd",
+    "etcd_heartbeat_interval": 100, "etcd_election_timeout": 1000, "etcd_snapshot_count": 100000,
+    "etcd_max_snapshots": 5, "etcd_max_wals": 5, "etcd_max_txn_ops": 128, "etcd_max_request_bytes": 1572864,
+    "etcd_grpc_keepalive_min_time": 5, "etcd_grpc_keepalive_interval": 7200, "etcd_grpc_keepalive_timeout": 20,
+    "etcd_backend_batch_limit": 10000, "etcd_backend_batch_interval": 100, "etcd_quota_backend_bytes": 2147483648,
+    "etcd_log_rotate_keep": 7, "etcd_pki_ca_days": 1460, "etcd_pki_cert_days": 730, "etcd_pki_renew_days": 30,
+    "etcd_health_timeout": 120, "etcd_service_limit_nofile": 65536,
+    "etcd_auto_compaction_mode": "periodic", "etcd_auto_compaction_retention": "0",
+    "etcd_version": "3.5.16", "etcd_extra_config": {"experimental-initial-corrupt-check": True},
+    "etcd_listen_client_urls": ["https://10.0.0.1:2379", "https://127.0.0.1:2379"],
+    "etcd_advertise_client_urls": ["https://10.0.0.1:2379"], "etcd_listen_peer_urls": [PEER],
+    "etcd_advertise_peer_urls": [PEER], "etcd_initial_cluster": "etcd-1=%s,etcd-2=https://10.0.0.2:2380" % PEER,
+    "etcd_initial_cluster_token": "etcd-cluster", "etcd_install_source": "release",
+    "etcd_install_release_url": "https://github.com/etcd-io/etcd/releases/download", "etcd_use_dns": False,
+    "etcd_pki_reissue": [],
+}
+HOST = {
+    "architecture": "x86_64", "addresses": ["127.0.0.1", "10.0.0.1", "::1"],
+    "listeners": [{"address": "10.0.0.1", "port": 2379, "process": "etcd"}, {"address": "0.0.0.0", "port": 22, "process": "sshd"}],
+    "unit": {"exists": True, "active_state": "active"}, "installed_version": "3.5.16", "data_dir": {"has_member": True},
+}
+MEMBERS = [{"host": "h1", "name": "etcd-1", "peer_url": PEER}, {"host": "h2", "name": "etcd-2", "peer_url": "https://10.0.0.2:2380"}]
+
+
+def listed(name, peer_url, **status):
+    return dict({"name": name, "peer_urls": [peer_url], "healthy": True, "is_learner": False, "cluster_id": "c1"},
+                **status)
+
+
+CLUSTER = {"cluster_id": "c1", "members": [listed("etcd-1", PEER), listed("etcd-2", "https://10.0.0.2:2380")]}
+
+
+def test_good_settings_have_no_problem():
+    assert setting_problems(GOOD, ["etcd-1", "etcd-2"]) == []
+
+
+def test_variables_not_given_are_not_checked():
+    assert setting_problems({"etcd_election_timeout": 1000}) == []
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"etcd_election_timeout": 50001}, "etcd_election_timeout is 50001: give a whole number from 1 to 50000"),
+    ({"etcd_election_timeout": 400}, "etcd_election_timeout (400 ms) is less than 5 times etcd_heartbeat_interval (100 ms)"),
+    ({"etcd_heartbeat_interval": "fast"}, "etcd_heartbeat_interval is 'fast'"),
+    ({"etcd_heartbeat_interval": True}, "etcd_heartbeat_interval is True"),
+    ({"etcd_quota_backend_bytes": -1}, "etcd_quota_backend_bytes is -1"),
+    ({"etcd_auto_compaction_retention": "1 hour"}, "etcd_auto_compaction_retention is '1 hour'"),
+    ({"etcd_auto_compaction_retention": "-1"}, "etcd_auto_compaction_retention is '-1'"),
+    ({"etcd_auto_compaction_mode": "revision", "etcd_auto_compaction_retention": "30m"}, "with etcd_auto_compaction_mode revision"),
+    ({"etcd_name": "a,b"}, "etcd_name is 'a,b'"),
+    ({"etcd_name": "a=b"}, "etcd_name is 'a=b'"),
+    ({"etcd_name": "../x"}, "etcd_name is '../x'"),
+    ({"etcd_cluster_name": "prod/eu"}, "etcd_cluster_name is 'prod/eu'"),
+    ({"etcd_pki_clients": ["../../x"]}, "etcd_pki_clients has '../../x'"),
+    ({"etcd_hostname": "bad host"}, "etcd_hostname is 'bad host'"),
+    ({"etcd_address": "https://10.0.0.1"}, "etcd_address is 'https://10.0.0.1'"),
+    ({"etcd_pki_extra_sans": ["a b"]}, "etcd_pki_extra_sans has 'a b'"),
+    ({"etcd_pki_country": "us"}, "etcd_pki_country is 'us'"),
+    ({"etcd_pki_cn": "x" * 65}, "etcd_pki_cn is"),
+    ({"etcd_user": "root"}, "etcd_user is 'root'"),
+    ({"etcd_group": "Etcd Group"}, "etcd_group is 'Etcd Group'"),
+    ({"etcd_service_name": "etcd/x"}, "etcd_service_name is 'etcd/x'"),
+    ({"etcd_data_dir": "/"}, "etcd_data_dir is /, a system directory"),
+    ({"etcd_data_dir": "/var/lib"}, "etcd_data_dir is /var/lib, a system directory"),
+    ({"etcd_data_dir": "data"}, "etcd_data_dir is 'data': give an absolute path"),
+    ({"etcd_data_dir": "/var/lib/etcd/"}, "etcd_data_dir is '/var/lib/etcd/': give a plain absolute path"),
+    ({"etcd_certs_path": "/etc/ssl"}, "etcd_certs_path is /etc/ssl, a system directory"),
+    ({"etcd_config_path": "/etc/config.yaml"}, "its directory /etc is a system directory"),
+    ({"etcd_data_dir": "/etc/etcd/data"}, "etcd_data_dir (/etc/etcd/data) and the directory of etcd_config_path (/etc/etcd) overlap"),
+    ({"etcd_log_output": "file", "etcd_log_dir": "/var/log"}, "etcd_log_dir is /var/log, a system directory"),
+    ({"etcd_pki_cert_days": 2000}, "etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days (1460)"),
+    ({"etcd_pki_renew_days": 730}, "etcd_pki_renew_days (730) must be shorter than etcd_pki_cert_days (730)"),
+    ({"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
+    ({"etcd_version": "3.6.1"}, "etcd_version is 3.6.1: this collection deploys etcd 3.4 and 3.5"),
+    ({"etcd_extra_config": {"peer-transport-security": {}}}, "etcd_extra_config sets peer-transport-security"),
+    ({"etcd_extra_config": {"ClientTLSInfo": {}}}, "etcd_extra_config sets ClientTLSInfo"),
+    ({"etcd_extra_config": {"Election-Timeout": 5000}}, "which comes from etcd_election_timeout"),
+    ({"etcd_extra_config": {"enable-grpc-gateway": False}}, "etcd_extra_config sets enable-grpc-gateway"),
+    ({"etcd_extra_config": {"quota-backend-byte": 1}}, "etcd_extra_config has 'quota-backend-byte', which etcd 3.5 does not read"),
+    ({"etcd_version": "3.4.23", "etcd_extra_config": {"experimental-compact-hash-check-enabled": True}},
+     "which etcd 3.4 does not read"),
+    ({"etcd_extra_config": ["a"]}, "etcd_extra_config is ['a']: give a mapping"),
+    ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0"}}, "listen-metrics-urls has 'http://0.0.0.0'"),
+    ({"etcd_listen_client_urls": ["http://10.0.0.1:2379"]}, "etcd_listen_client_urls has http://10.0.0.1:2379: client and peer traffic is TLS"),
+    ({"etcd_listen_peer_urls": ["https://etcd-1:2380"]}, "etcd listens on IP addresses only"),
+    ({"etcd_advertise_client_urls": []}, "etcd_advertise_client_urls is empty"),
+    ({"etcd_advertise_client_urls": ["https://10.0.0.1:2379/x"]}, "nothing after the port"),
+    ({"etcd_initial_cluster": "etcd-2=https://10.0.0.2:2380"}, "has no entry for this member's etcd_name etcd-1"),
+    ({"etcd_initial_cluster": "etcd-1"}, "etcd_initial_cluster has 'etcd-1': each entry is name=https://address:peer-port"),
+    ({"etcd_advertise_peer_urls": ["https://10.0.0.9:2380"]}, "etcd refuses to start unless they match"),
+    ({"etcd_initial_cluster_token": ""}, "etcd_initial_cluster_token is empty"),
+    ({"etcd_install_source": "archive", "etcd_install_archive": ""}, "etcd_install_archive is empty"),
+    ({"etcd_install_release_url": "github.com/etcd"}, "etcd_install_release_url is 'github.com/etcd'"),
+    ({"etcd_use_dns": True, "etcd_domain_name": ""}, "etcd_use_dns is true but etcd_domain_name is empty"),
+    ({"etcd_pki_reissue": "etcd-1,etcd-9"}, "etcd_pki_reissue names etcd-9"),
+], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
+def test_bad_settings_are_refused_by_name(changes, expected):
+    problems = setting_problems(dict(GOOD, **changes), ["etcd-1", "etcd-2"])
+    assert any(expected in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("retention", ["0", "1", "24", "30m", "1h30m", "1.5h", "500ms"])
+def test_periodic_retentions_etcd_takes(retention):
+    assert setting_problems(dict(GOOD, etcd_auto_compaction_retention=retention)) == []
+
+
+def test_reissue_names_from_the_command_line_or_a_list():
+    assert reissue_names("all") == ["all"]
+    assert reissue_names("etcd-1, etcd-2") == ["etcd-1", "etcd-2"]
+    assert reissue_names(["etcd-1"]) == ["etcd-1"]
+    assert reissue_names(None) == []
+
+
+def test_a_good_host_has_no_problem():
+    assert host_problems(GOOD, HOST, PEER, CLUSTER) == []
+
+
+@pytest.mark.parametrize("changes, host_changes, expected", [
+    ({"etcd_listen_client_urls": ["https://10.0.0.9:2379"]}, {}, "the host has no address 10.0.0.9"),
+    ({"etcd_extra_config": {"listen-metrics-urls": "http://10.9.9.9:2381"}}, {}, "listen-metrics-urls has http://10.9.9.9:2381"),
+    ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:22"}}, {}, "sshd already listens on port 22"),
+    ({"etcd_version": "3.4.23"}, {}, "etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd cannot go back"),
+    ({"etcd_version": "3.6.0"}, {"installed_version": "3.4.23"}, "etcd upgrades one minor version at a time; upgrade to 3.5 first"),
+    ({}, {"architecture": "ppc64le"}, "the host is ppc64le, and etcd's releases are for x86_64"),
+    ({}, {"data_dir": {"has_member": False}}, "etcd_data_dir /var/lib/etcd holds no member, but the cluster lists etcd-1"),
+])
+def test_what_the_host_would_not_take_is_refused(changes, host_changes, expected):
+    problems = host_problems(dict(GOOD, **changes), dict(HOST, **host_changes), PEER, CLUSTER)
+    assert any(expected in problem for problem in problems), problems
+
+
+@pytest.mark.parametrize("url", ["https://0.0.0.0:2379", "https://[::]:2379", "https://127.0.0.5:2379", "https://localhost:2379"])
+def test_wildcards_loopback_and_localhost_are_on_every_host(url):
+    assert host_problems(dict(GOOD, etcd_listen_client_urls=[url]), HOST, PEER) == []
+
+
+def test_without_ip_the_addresses_are_not_checked():
+    assert host_problems(dict(GOOD, etcd_listen_client_urls=["https://10.0.0.9:2379"]), dict(HOST, addresses=None), PEER) == []
+
+
+def test_packages_are_not_checked_for_a_downgrade():
+    settings = dict(GOOD, etcd_version="3.4.23", etcd_install_source="package")
+    assert host_problems(settings, dict(HOST, architecture="ppc64le"), PEER) == []
+
+
+def test_a_new_member_without_data_is_fine_before_it_started():
+    cluster = {"members": [listed("", PEER)]}
+    assert host_problems(GOOD, dict(HOST, data_dir={"has_member": False}), PEER, cluster) == []
+
+
+def test_membership_differences_are_named():
+    cluster = {"cluster_id": "c1", "members": [listed("etcd-1", PEER), listed("old", "https://10.0.0.7:2380")]}
+    problems = membership_problems(cluster, MEMBERS)
+    assert any("h2 (peer URL https://10.0.0.2:2380) is not a member of the running cluster c1" in p for p in problems)
+    assert any("the running cluster has the member old (https://10.0.0.7:2380)" in p for p in problems)
+    assert membership_problems(CLUSTER, MEMBERS) == []
+    assert membership_problems({}, MEMBERS) == []
+
+
+def test_a_whole_cluster_has_no_problem():
+    assert cluster_problems(CLUSTER, MEMBERS, units={"h1": {"ActiveState": "active"}}) == []
+
+
+@pytest.mark.parametrize("member_changes, expected", [
+    ({"name": ""}, "h2 has not joined"),
+    ({"is_learner": True}, "h2 is a learner, not a voting member"),
+    ({"healthy": False, "error": "connection refused"}, "h2 is not healthy: connection refused"),
+    ({"cluster_id": "c2"}, "the members belong to different clusters: h1 in c1; h2 in c2"),
+])
+def test_what_keeps_a_cluster_from_being_whole_is_named(member_changes, expected):
+    member = dict(listed("etcd-2", "https://10.0.0.2:2380"), **member_changes)
+    cluster = {"members": [listed("etcd-1", PEER), member]}
+    problems = cluster_problems(cluster, MEMBERS)
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_a_failing_unit_is_named():
+    problems = cluster_problems(CLUSTER, MEMBERS, units={"h2": {"ActiveState": "activating", "SubState": "auto-restart",
+                                                               "NRestarts": "11"}})
+    assert problems == ["h2: its etcd unit is activating (auto-restart), restarted 11 times by systemd: "
+                        "see journalctl -u etcd there"]
+
+
+def test_a_cluster_that_did_not_answer_is_named():
+    assert cluster_problems({"failed": True, "msg": "no endpoint answered"}, MEMBERS) == [
+        "the cluster did not answer: no endpoint answered"]
+
+
+def test_a_restart_waits_for_every_other_member_only():
+    sick_self = {"members": [listed("etcd-1", PEER, healthy=False), listed("etcd-2", "https://10.0.0.2:2380")]}
+    assert cluster_problems(sick_self, MEMBERS, restarting="h1") == []
+    sick_other = {"members": [listed("etcd-1", PEER), listed("etcd-2", "https://10.0.0.2:2380", healthy=False, error="timeout")]}
+    assert cluster_problems(sick_other, MEMBERS, restarting="h1") == ["etcd-2 is not healthy (timeout)"]
+    # A member the inventory does not have counts for the quorum too.
+    stranger = {"members": CLUSTER["members"] + [listed("", "https://10.0.0.7:2380", healthy=False)]}
+    assert cluster_problems(stranger, MEMBERS, restarting="h1") == ["https://10.0.0.7:2380 is not healthy (no leader, or an alarm)"]
+
+
+def test_problems_of_several_hosts_are_merged():
+    assert merge_problems({"h1": ["a", "b"], "h2": ["a"], "h3": []}) == ["h1, h2: a", "h1: b"]

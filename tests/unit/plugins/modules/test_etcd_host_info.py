@@ -1,0 +1,62 @@
+"""etcd_host_info: what it reads of a host, on this machine."""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+import pytest
+
+from ansible_collections.quorum.etcd.plugins.modules import etcd_host_info
+
+
+def test_a_file_changed_after_the_start_makes_a_restart_pending(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("old")
+    unit = {"active_state": "active", "started_at": time.time() + 60}
+    assert etcd_host_info.restart_pending(unit, [str(config)]) == (False, "")
+    unit["started_at"] = time.time() - 60
+    pending, reason = etcd_host_info.restart_pending(unit, [str(config), str(tmp_path / "absent")])
+    assert pending and reason.startswith("%s changed" % config)
+
+
+@pytest.mark.parametrize("state", ["inactive", "failed", "activating"])
+def test_a_member_that_does_not_run_has_no_pending_restart(tmp_path, state):
+    (tmp_path / "f").write_text("x")
+    assert etcd_host_info.restart_pending({"active_state": state, "started_at": 1.0}, [str(tmp_path / "f")]) == (False, "")
+
+
+def test_the_start_time_of_a_process_is_read_from_proc():
+    assert abs(etcd_host_info._proc_start_time(os.getpid()) - time.time()) < 3600
+    assert etcd_host_info._proc_start_time(2 ** 22 + 7) == 0.0
+
+
+@pytest.mark.parametrize("hex_address, address", [
+    ("0100007F", "127.0.0.1"),
+    ("00000000", "0.0.0.0"),
+    ("00000000000000000000000001000000", "::1"),
+    ("00000000000000000000000000000000", "::"),
+])
+def test_proc_net_addresses_are_decoded(hex_address, address):
+    assert etcd_host_info._address(hex_address) == address
+
+
+def test_a_listening_socket_is_found_with_its_process():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        found = [entry for entry in etcd_host_info.read_listeners() if entry["port"] == port]
+    assert found and found[0]["address"] == "127.0.0.1"
+    with open("/proc/self/comm") as handle:
+        assert found[0]["process"] == handle.read().strip()
+
+
+def test_a_data_dir_holds_a_member_once_it_has_a_wal(tmp_path):
+    assert etcd_host_info.read_data_dir(str(tmp_path / "absent")) == {"exists": False, "has_member": False}
+    assert etcd_host_info.read_data_dir(str(tmp_path)) == {"exists": True, "has_member": False}
+    wal = tmp_path / "member" / "wal"
+    wal.mkdir(parents=True)
+    (wal / "0000000000000000-0000000000000000.wal").write_bytes(b"")
+    assert etcd_host_info.read_data_dir(str(tmp_path)) == {"exists": True, "has_member": True}
