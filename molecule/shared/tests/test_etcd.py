@@ -1,5 +1,7 @@
 """What an operator checks on a freshly deployed cluster, on every member."""
 
+import base64
+import json
 import os
 import shlex
 import uuid
@@ -44,6 +46,50 @@ def https_get(host, cert=None, key=None):
     if cert:
         return host.check_output("python3 -c %s %s %s", HTTPS_GET, cert, key)
     return host.check_output("python3 -c %s", HTTPS_GET)
+
+
+# A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv and prints
+# [status, answer] for each, the answer being etcd's JSON or, on an HTTP error, its text.
+GATEWAY_POST = """
+import json, ssl, sys, urllib.error, urllib.request
+ctx = ssl.create_default_context(cafile="%(c)s/ca.pem")
+ctx.load_cert_chain("%(c)s/admin.pem", "%(c)s/admin-key.pem")
+answers = []
+for path, body in json.loads(sys.argv[1]):
+    request = urllib.request.Request("https://127.0.0.1:2379" + path, json.dumps(body).encode(),
+                                     {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, context=ctx, timeout=5) as answer:
+            answers.append([answer.status, json.load(answer)])
+    except urllib.error.HTTPError as error:
+        answers.append([error.code, error.read().decode(errors="replace")])
+print(json.dumps(answers))
+""" % {"c": CERTS}
+
+
+def gateway_post(host, *requests):
+    return json.loads(host.check_output("python3 -c %s %s", GATEWAY_POST, json.dumps(requests)))
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def etcd_module(host, module, **args):
+    """One of the collection's modules run on the member with the admin certificate, as a playbook would."""
+    args.update(ca_cert=CERTS + "/ca.pem", client_cert=CERTS + "/admin.pem", client_key=CERTS + "/admin-key.pem")
+    result = host.ansible("quorum.etcd." + module, json.dumps(args), check=False, become=True)
+    # testinfra reads ansible's --tree file, which since ansible-core 2.19 no longer says "failed": a failed
+    # module is a result with only its msg (these modules return none on success).
+    assert "msg" not in result, "%s failed: %s" % (module, result["msg"])
+    return result
+
+
+def member_config(host):
+    """This member's name and peer URLs, as the role wrote them in etcd's configuration file."""
+    config = yaml.safe_load(host.file("/etc/etcd/config.yaml").content_string)
+    urls = config["initial-advertise-peer-urls"]
+    return config["name"], urls.split(",") if isinstance(urls, str) else list(urls)
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +215,72 @@ def test_installed_version_is_the_one_asked_for(host):
         default_version = yaml.safe_load(handle)["etcd_version"]
     wanted = str(RUNNER.get_variables(host.backend.host).get("etcd_version", default_version)).lstrip("v")
     assert "etcd Version: %s" % wanted in host.check_output("etcd --version")
+
+
+def test_a_gateway_client_reads_and_writes(host):
+    # etcd 3.4 started from a configuration file serves no gateway unless the file turns it on.
+    key, value = "/molecule/gateway/%s" % uuid.uuid4().hex, uuid.uuid4().hex
+    (put_status, put), (range_status, got) = gateway_post(
+        host, ["/v3/kv/put", {"key": b64(key), "value": b64(value)}], ["/v3/kv/range", {"key": b64(key)}]
+    )
+    assert range_status != 404, "no JSON gateway on the client port: %s" % got
+    assert (put_status, range_status) == (200, 200), (put, got)
+    assert [base64.b64decode(kv["value"]).decode() for kv in got["kvs"]] == [value]
+    # What the gateway wrote is what etcdctl reads.
+    assert etcdctl(host, "get", key, "--print-value-only").stdout.strip() == value
+
+
+def test_etcd_info_reports_every_inventory_member_healthy(host):
+    info = etcd_module(host, "etcd_info")
+    assert not info["changed"]
+    assert info["cluster_id"]
+    members = info["members"]
+    assert {m["name"] for m in members} == {RUNNER.get_variables(h).get("etcd_name", h) for h in testinfra_hosts}
+    assert [m["name"] for m in members if not m["healthy"]] == [], members
+    assert {m["cluster_id"] for m in members} == {info["cluster_id"]}
+    assert info["leader_name"] in {m["name"] for m in members}
+    assert info["alarms"] == []
+    assert all(e["healthy"] for e in info["endpoints"]), info["endpoints"]
+
+
+def test_etcd_member_finds_this_member_as_configured(host):
+    name, peer_urls = member_config(host)
+    result = etcd_module(host, "etcd_member", state="present", name=name, peer_urls=peer_urls)
+    assert not result["changed"], result["actions"]
+    assert result["member"]["name"] == name and not result["member"]["is_learner"]
+    assert sorted(result["member"]["peer_urls"]) == sorted(peer_urls)
+    # The ID is the one etcd itself gives this member.
+    listed = json.loads(etcdctl(host, "member", "list", "-w", "json").stdout)["members"]
+    assert result["id_decimal"] == next(m["ID"] for m in listed if m["name"] == name)
+    assert len(result["members"]) == len(testinfra_hosts)
+
+
+def test_a_snapshot_is_saved_and_verified(host, written_key):
+    backups = "/var/backups" if host.file("/var/backups").is_directory else "/tmp"
+    path = "%s/molecule-%s.db" % (backups, uuid.uuid4().hex)
+    try:
+        saved = etcd_module(host, "etcd_snapshot", state="saved", path=path)
+        assert saved["changed"] and saved["hash_valid"]
+        assert saved["key_count"] >= 1 and saved["revision"] >= 1
+        snapshot = host.file(path)
+        assert (snapshot.size, snapshot.mode, snapshot.user) == (saved["size"], 0o600, "root")
+        status = etcd_module(host, "etcd_snapshot", state="status", path=path)
+        assert status["valid"], status.get("status_error")
+        assert not status["changed"] and status["sha256"] == saved["sha256"]
+        # etcdctl/etcdutl read the file itself: it holds the revision taken, or one just after.
+        assert status["revision_source"] == "snapshot" and status["revision"] >= saved["revision"]
+    finally:
+        host.run("rm -f %s", path)
+
+
+def test_defrag_with_a_threshold_defragments_or_says_why_not(host):
+    name, _ = member_config(host)
+    result = etcd_module(host, "etcd_defrag", members=[name], threshold_bytes=4096)
+    [member] = result["members"]
+    assert member["name"] == name and member["reason"]
+    assert result["changed"] == member["defragmented"]
+    if member["defragmented"]:
+        assert member["db_size_after"] <= member["db_size_before"]
+    else:
+        assert member["db_size_before"] - member["db_size_in_use_before"] <= 4096, member
+    assert result["alarms"] == [] and result["disarmed"] == []
