@@ -130,7 +130,10 @@ data_dir:
       type: bool
       sample: true
 restart_pending:
-  description: Whether a file of O(watched_paths) changed after the running etcd process started.
+  description:
+    - Whether a file of O(watched_paths) changed after the running etcd process started, or the unit fails
+      (C(failed), or C(activating) while systemd restarts it).
+    - A unit stopped on purpose (C(inactive)) is not pending.
   returned: always
   type: bool
   sample: false
@@ -251,7 +254,10 @@ def read_data_dir(path: str) -> dict:
 
 
 def restart_pending(unit: dict, watched: list) -> tuple:
-    """(pending, reason): whether a watched file changed after etcd's process started."""
+    """(pending, reason): whether etcd fails to run (systemd keeps restarting it, or gave up), or a watched
+    file changed after its process started. A unit stopped on purpose is not pending: it is started."""
+    if unit.get("exists") and unit["active_state"] in ("failed", "activating"):
+        return True, "etcd is %s (%s)" % (unit["active_state"], unit.get("sub_state", ""))
     if unit["active_state"] != "active" or not unit["started_at"]:
         return False, ""
     newest, newest_path = 0.0, ""

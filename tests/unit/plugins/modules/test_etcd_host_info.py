@@ -21,10 +21,16 @@ def test_a_file_changed_after_the_start_makes_a_restart_pending(tmp_path):
     assert pending and reason.startswith("%s changed" % config)
 
 
-@pytest.mark.parametrize("state", ["inactive", "failed", "activating"])
-def test_a_member_that_does_not_run_has_no_pending_restart(tmp_path, state):
+def test_a_stopped_member_has_no_pending_restart(tmp_path):
     (tmp_path / "f").write_text("x")
-    assert etcd_host_info.restart_pending({"active_state": state, "started_at": 1.0}, [str(tmp_path / "f")]) == (False, "")
+    unit = {"exists": True, "active_state": "inactive", "sub_state": "dead", "started_at": 0.0}
+    assert etcd_host_info.restart_pending(unit, [str(tmp_path / "f")]) == (False, "")
+
+
+@pytest.mark.parametrize("state, sub_state", [("failed", "failed"), ("activating", "auto-restart")])
+def test_a_failing_member_is_pending_a_restart(state, sub_state):
+    unit = {"exists": True, "active_state": state, "sub_state": sub_state, "started_at": 0.0}
+    assert etcd_host_info.restart_pending(unit, []) == (True, "etcd is %s (%s)" % (state, sub_state))
 
 
 def test_the_start_time_of_a_process_is_read_from_proc():
