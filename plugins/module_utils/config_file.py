@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Dict, List
 
-from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import minor
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import FILE_DEFAULTS_DIFFERING, minor
 
 NANOSECONDS_PER_SECOND = 1000000000
 NANOSECONDS_PER_MILLISECOND = 1000000
@@ -169,5 +169,9 @@ def config_file(settings: Mapping[str, Any]) -> dict:
         },
         freelist: s.text("etcd_backend_bbolt_freelist_type"),
     }
+    # Where etcd defaults differently when started from a file, the flag's default: the file behaves as the
+    # flags etcd's documentation describes (tracing's address and name, 3.5's TLS floor).
+    for key, value in FILE_DEFAULTS_DIFFERING.get(minor(version), {}).items():
+        config.setdefault(key, value)
     config.update(extra)
     return config

@@ -13,8 +13,10 @@ from ansible_collections.quorum.etcd.plugins.filter.etcd_config_file import Filt
 from ansible_collections.quorum.etcd.plugins.module_utils.config_file import config_file, freelist_key
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import (
     CONFIG_KEYS,
+    FILE_DEFAULTS_DIFFERING,
     SUPPORTED_MINORS,
     TRANSPORT_SECURITY_KEYS,
+    minor,
 )
 
 REPO = Path(__file__).resolve().parents[4]
@@ -102,6 +104,11 @@ def settings(**overrides):
     return {**DEFAULTS, **MEMBER, **overrides}
 
 
+def flag_defaults(version):
+    """The flags' defaults the file gets written where a file start would default otherwise."""
+    return {key: value for key, value in FILE_DEFAULTS_DIFFERING.get(minor(version), {}).items() if key not in DEFAULT_VALUES}
+
+
 @pytest.mark.parametrize("version, freelist", [
     ("3.4.23", "experimental-backend-bbolt-freelist-type"),
     ("v3.4.0", "experimental-backend-bbolt-freelist-type"),
@@ -112,8 +119,13 @@ def settings(**overrides):
 ])
 def test_role_defaults_in_order(version, freelist):
     config = config_file(settings(etcd_version=version))
-    assert list(config) == ORDER + [freelist]
-    assert config == dict(DEFAULT_VALUES, **{freelist: "map"})
+    assert list(config) == ORDER + [freelist] + list(flag_defaults(version))
+    assert config == dict(DEFAULT_VALUES, **{freelist: "map"}, **flag_defaults(version))
+
+
+def test_the_file_behaves_as_the_flags():
+    assert config_file(settings(etcd_version="3.4.23"))["enable-grpc-gateway"] is True
+    assert config_file(settings(etcd_version="3.5.16"))["experimental-distributed-tracing-address"] == "localhost:4317"
 
 
 def test_default_version_is_3_5():
@@ -192,8 +204,8 @@ def test_extra_config_merged_last(version, freelist, extra, changed, added):
     extra = {(freelist if k == "FREELIST" else k): v for k, v in extra.items()}
     changed = {(freelist if k == "FREELIST" else k): v for k, v in changed.items()}
     config = config_file(settings(etcd_version=version, etcd_extra_config=extra))
-    assert list(config) == ORDER + [freelist] + added
-    assert config == {**DEFAULT_VALUES, freelist: "map", **changed, **{k: extra[k] for k in added}}
+    assert list(config) == ORDER + [freelist] + list(flag_defaults(version)) + added
+    assert config == {**DEFAULT_VALUES, freelist: "map", **flag_defaults(version), **changed, **{k: extra[k] for k in added}}
 
 
 def test_extra_config_replaces_a_whole_map_and_is_optional():
