@@ -13,7 +13,7 @@ ETCDCTL := /etc/etcd/etcdctl.sh
 MOLECULE_SCENARIOS := single cluster
 MOLECULE_IMAGES := bookworm trixie
 
-.PHONY: help venv lab lab-down test unit preflight lint integration molecule bench-deploy build
+.PHONY: help venv lab lab-down test unit preflight lint integration lab-tests molecule bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
@@ -53,6 +53,11 @@ integration: venv
 	bash lab/testbed binaries
 	pytest -q tests/integration
 
+# Refusals and rolling flows under a write load, on a 3-member lab of their own (etcd-test-1..3).
+lab-tests: venv
+	bash lab/testbed all
+	pytest -q tests/lab
+
 molecule: venv
 	bash lab/testbed all
 	for image in $(MOLECULE_IMAGES); do \
@@ -63,7 +68,7 @@ molecule: venv
 	MOLECULE_IMAGE=trixie molecule test -s five
 	molecule test -s package
 
-test: unit preflight lint integration molecule
+test: unit preflight lint integration lab-tests molecule
 
 bench-deploy: venv
 	bench/deploy

@@ -284,3 +284,10 @@ def test_defrag_with_a_threshold_defragments_or_says_why_not(host):
     else:
         assert member["db_size_before"] - member["db_size_in_use_before"] <= 4096, member
     assert result["alarms"] == [] and result["disarmed"] == []
+
+
+def test_etcdctl_wrapper_takes_flags_over_its_defaults(host):
+    """etcdctl refuses a flag that its environment also sets; the wrapper lets the flag win."""
+    out = host.check_output("/etc/etcd/etcdctl.sh --endpoints=https://127.0.0.1:2379 --command-timeout=5s "
+                            "endpoint health 2>&1")
+    assert "https://127.0.0.1:2379 is healthy" in out

@@ -1,0 +1,168 @@
+"""A 3-member cluster in systemd containers, deployed by playbooks/cluster.yml, for tests that act as an SRE would.
+
+The lab is `lab/testbed up` under the name etcd-test (172.29.15.0/24), apart from the one `make lab` makes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import yaml
+
+from writeload import WriteLoad
+
+REPO = Path(__file__).resolve().parents[2]
+LAB = "etcd-test"
+LAB_NET = 15
+NODES = ["%s-%d" % (LAB, n) for n in (1, 2, 3)]
+ADDRESSES = {node: "172.29.%d.%d" % (LAB_NET, 10 + n) for n, node in enumerate(NODES, start=1)}
+CA_PASSPHRASE = "lab-ca-secret"
+# What the roles put on a member; a refused run must leave every one of them as it was.
+MANAGED = "/etc/etcd /etc/ssl/etcd /etc/systemd/system/etcd.service /usr/local/bin/etcd /usr/local/bin/etcdctl"
+UNIT_PROPERTIES = ("MainPID", "ActiveState", "SubState", "NRestarts", "ExecMainStartTimestampMonotonic",
+                   "InactiveEnterTimestampMonotonic", "ActiveEnterTimestampMonotonic")
+
+
+def testbed(*args: str, **env: str) -> None:
+    subprocess.run(["bash", str(REPO / "lab" / "testbed"), *args], check=True,
+                   env=dict(os.environ, QUORUM_LAB=LAB, QUORUM_LAB_NET=str(LAB_NET), **env))
+
+
+@dataclass
+class Run:
+    rc: int
+    output: str
+
+    @property
+    def text(self) -> str:
+        """The output with its line breaks and indentation folded, for messages that wrap, and YAML's doubled
+        single quotes single again."""
+        return " ".join(self.output.replace("''", "'").split())
+
+
+class Lab:
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.pki = workdir / "pki"
+        self.group_vars = {
+            "ansible_connection": "community.docker.docker",
+            "ansible_python_interpreter": "/usr/bin/python3",
+            "etcd_cluster_name": LAB,
+            "etcd_version": "3.5.16",
+            "etcd_install_release_url": "http://172.29.9.2:8080",
+            "etcd_install_cache_dir": str(REPO / ".cache" / "downloads"),
+            "etcd_pki_dir": str(self.pki),
+            "etcd_pki_ca_key_passphrase": CA_PASSPHRASE,
+            # EC keys: the tests are about restarts, not key sizes, and RSA-4096 costs seconds per key.
+            "etcd_pki_ca_key_type": "EC",
+            "etcd_pki_key_type": "EC",
+            "etcd_health_timeout": 30,
+        }
+
+    # --- running the playbooks -----------------------------------------------------------------------
+
+    def inventory(self, hostvars: Optional[Dict[str, dict]] = None, extra_hosts: Optional[Dict[str, dict]] = None) -> Path:
+        hosts = {node: dict({"etcd_address": ADDRESSES[node]}, **(hostvars or {}).get(node, {})) for node in NODES}
+        hosts.update(extra_hosts or {})
+        path = self.workdir / "hosts.yml"
+        path.write_text(yaml.safe_dump({"etcd": {"hosts": hosts, "vars": self.group_vars}}))
+        return path
+
+    def playbook(self, extra_vars: Optional[dict] = None, hostvars: Optional[Dict[str, dict]] = None,
+                 extra_hosts: Optional[Dict[str, dict]] = None, args: tuple = (), timeout: int = 600) -> Run:
+        command = ["ansible-playbook", str(REPO / "playbooks" / "cluster.yml"), "-i", str(self.inventory(hostvars, extra_hosts))]
+        if extra_vars:
+            command += ["-e", json.dumps(extra_vars)]
+        env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
+                   ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"))
+        done = subprocess.run(command + list(args), env=env, capture_output=True, text=True, timeout=timeout)
+        return Run(done.returncode, done.stdout + done.stderr)
+
+    # --- looking at the members ----------------------------------------------------------------------
+
+    @staticmethod
+    def sh(node: str, script: str, check: bool = True) -> str:
+        done = subprocess.run(["docker", "exec", node, "sh", "-c", script], capture_output=True, text=True, timeout=120)
+        if check and done.returncode != 0:
+            raise AssertionError("%s: %s failed: %s%s" % (node, script, done.stdout, done.stderr))
+        return done.stdout
+
+    def unit(self, node: str) -> Dict[str, str]:
+        out = self.sh(node, "systemctl show etcd " + " ".join("-p " + p for p in UNIT_PROPERTIES))
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+    def units(self) -> Dict[str, Dict[str, str]]:
+        return {node: self.unit(node) for node in NODES}
+
+    def files(self) -> Dict[str, str]:
+        """Every managed file on every member: content, mode, owner and the time of its last change."""
+        script = "find %s -type f -exec sha1sum {} + ; find %s -exec stat -c '%%n %%a %%U:%%G %%Z' {} +" % (MANAGED, MANAGED)
+        return {node: self.sh(node, script) for node in NODES}
+
+    def etcdctl(self, node: str, *args: str) -> str:
+        return self.sh(node, "/etc/etcd/etcdctl.sh --command-timeout=5s " + " ".join(args))
+
+    def healthy(self) -> bool:
+        done = subprocess.run(["docker", "exec", NODES[0], "/etc/etcd/etcdctl.sh", "endpoint", "health", "--cluster"],
+                              capture_output=True, text=True, timeout=60)
+        return done.returncode == 0 and done.stdout.count("is healthy") == len(NODES)
+
+    def wait(self, condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
+            time.sleep(0.5)
+
+    def served_serial(self, node: str) -> str:
+        return self.sh(node, "openssl s_client -connect 127.0.0.1:2379 -CAfile /etc/ssl/etcd/ca.pem "
+                             "-cert /etc/ssl/etcd/admin.pem -key /etc/ssl/etcd/admin-key.pem </dev/null 2>/dev/null "
+                             "| openssl x509 -noout -serial")
+
+    def write_load(self, **options) -> WriteLoad:
+        return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(self.pki / "ca.pem"),
+                         cert=str(self.pki / "clients" / "root.pem"), key=str(self.pki / "clients" / "root-key.pem"),
+                         **options)
+
+
+def restarted(before: Dict[str, Dict[str, str]], after: Dict[str, Dict[str, str]]) -> List[str]:
+    """The members whose etcd process is not the one it was."""
+    return [node for node in NODES if before[node]["ExecMainStartTimestampMonotonic"]
+            != after[node]["ExecMainStartTimestampMonotonic"] or before[node]["MainPID"] != after[node]["MainPID"]]
+
+
+class Loaded:
+    """A playbook run under a bounded write load: what the run printed, and what the load saw."""
+
+    def __init__(self, lab: Lab):
+        self.lab = lab
+        self.load = lab.write_load(rate=20.0, max_duration_s=900)
+
+    def run(self, **playbook_args) -> Run:
+        self.load.start()
+        self.lab.wait(lambda: self.load.snapshot().acknowledged >= 10, 30, "the write load to get going")
+        try:
+            return self.lab.playbook(**playbook_args)
+        finally:
+            self.result = self.load.stop()
+            self.load.verify()
+
+    def assert_nothing_lost(self) -> None:
+        result = self.result
+        assert result.failed == 0 and result.lost == [] and result.acknowledged >= 10, \
+            "%s; first failures: %s" % (self.load.summary(), result.failures[:3])
+
+
+def journal_starts(lab: Lab, node: str, since: float) -> int:
+    """How often systemd started etcd on node after the Unix time since (from the next whole second: the
+    journal takes whole seconds, and a run restarts nothing within a second of its start)."""
+    out = lab.sh(node, "journalctl -u etcd --since @%d --no-pager -o cat | grep -c '^Started ' || true"
+                 % math.ceil(since))
+    return int(out.strip() or 0)

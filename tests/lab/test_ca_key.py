@@ -1,0 +1,24 @@
+"""The CA key on the controller against etcd_pki_ca_key_passphrase: a key that should be encrypted is."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from labtest import CA_PASSPHRASE, restarted
+
+
+def test_a_ca_key_made_without_the_passphrase_is_encrypted_with_it(lab):
+    path = lab.pki / "ca-key.pem"
+    key = serialization.load_pem_private_key(path.read_bytes(), password=CA_PASSPHRASE.encode())
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    files, units = lab.files(), lab.units()
+    run = lab.playbook()
+    assert run.rc == 0, run.output
+    with pytest.raises(TypeError):  # encrypted: no longer opens without a password
+        serialization.load_pem_private_key(path.read_bytes(), password=None)
+    serialization.load_pem_private_key(path.read_bytes(), password=CA_PASSPHRASE.encode())
+    assert path.stat().st_mode & 0o777 == 0o600
+    # The members' certificates were signed by the same key: nothing on them changed.
+    assert lab.files() == files and restarted(units, lab.units()) == []

@@ -1,0 +1,149 @@
+"""Bad input against a deployed cluster: refused by name, and nothing on any member changed or restarted.
+
+The checks run before any member is touched, so one deployed cluster serves every case.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from labtest import NODES, restarted, testbed
+
+FIRST, SECOND = NODES[0], NODES[1]
+
+# (id, extra vars, host vars, words the refusal must contain)
+CASES = [
+    ("election-above-etcd-limit", {"etcd_election_timeout": 60000}, {}, ["etcd_election_timeout is 60000", "50000"]),
+    ("election-below-5-heartbeats", {"etcd_heartbeat_interval": 500, "etcd_election_timeout": 1000}, {},
+     ["etcd_election_timeout (1000 ms) is less than 5 times etcd_heartbeat_interval (500 ms)"]),
+    ("heartbeat-zero", {"etcd_heartbeat_interval": 0}, {}, ["etcd_heartbeat_interval is 0"]),
+    ("heartbeat-not-a-number", {"etcd_heartbeat_interval": "fast"}, {}, ["etcd_heartbeat_interval"]),
+    ("retention-with-a-space", {"etcd_auto_compaction_retention": "1 hour"}, {},
+     ["etcd_auto_compaction_retention is '1 hour'"]),
+    ("retention-hours-as-fraction", {"etcd_auto_compaction_retention": "1.5"}, {}, ["etcd_auto_compaction_retention"]),
+    ("retention-duration-in-revision-mode",
+     {"etcd_auto_compaction_mode": "revision", "etcd_auto_compaction_retention": "1h"}, {},
+     ["etcd_auto_compaction_retention is '1h': with etcd_auto_compaction_mode revision"]),
+    ("negative-quota", {"etcd_quota_backend_bytes": -1}, {}, ["etcd_quota_backend_bytes is -1"]),
+    ("snapshot-count-zero", {"etcd_snapshot_count": 0}, {}, ["etcd_snapshot_count is 0"]),
+    ("txn-ops-zero", {"etcd_max_txn_ops": 0}, {}, ["etcd_max_txn_ops is 0"]),
+    ("request-bytes-negative", {"etcd_max_request_bytes": -5}, {}, ["etcd_max_request_bytes is -5"]),
+    ("keepalive-negative", {"etcd_grpc_keepalive_timeout": -1}, {}, ["etcd_grpc_keepalive_timeout is -1"]),
+    ("batch-interval-negative", {"etcd_backend_batch_interval": -100}, {}, ["etcd_backend_batch_interval is -100"]),
+    ("log-level-unknown", {"etcd_log_level": "verbose"}, {}, ["etcd_log_level must be one of"]),
+    ("log-output-unknown", {"etcd_log_output": "syslog"}, {}, ["etcd_log_output must be one of"]),
+    ("freelist-unknown", {"etcd_backend_bbolt_freelist_type": "tree"}, {}, ["etcd_backend_bbolt_freelist_type must be one of"]),
+    ("compaction-mode-unknown", {"etcd_auto_compaction_mode": "daily"}, {}, ["etcd_auto_compaction_mode must be one of"]),
+    ("downgrade", {"etcd_version": "3.4.23"}, {},
+     ["etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd cannot go back"]),
+    ("unsupported-minor", {"etcd_version": "3.6.0"}, {}, ["etcd_version is 3.6.0: this collection deploys etcd 3.4 and 3.5"]),
+    ("version-not-a-release", {"etcd_version": "latest"}, {}, ["etcd_version is latest: give a release like 3.5.16"]),
+    ("address-not-on-host", {}, {SECOND: {"etcd_address": "172.29.15.99"}},
+     [SECOND + ": etcd_listen_client_urls has https://172.29.15.99:2379", "the host has no address 172.29.15.99"]),
+    ("metrics-address-not-on-host", {"etcd_extra_config": {"listen-metrics-urls": "http://10.99.0.1:2381"}}, {},
+     ["etcd_extra_config's listen-metrics-urls has http://10.99.0.1:2381, but the host has no address 10.99.0.1"]),
+    ("port-held-by-another-process", {"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:2381"}}, {},
+     [FIRST + ": etcd_extra_config's listen-metrics-urls has http://0.0.0.0:2381, but python3 already listens on port 2381"]),
+    ("data-dir-root", {"etcd_data_dir": "/"}, {}, ["etcd_data_dir is /, a system directory"]),
+    ("data-dir-relative", {"etcd_data_dir": "var/lib/etcd"}, {}, ["etcd_data_dir is 'var/lib/etcd': give an absolute path"]),
+    ("data-dir-with-dotdot", {"etcd_data_dir": "/var/lib/../etc"}, {}, ["etcd_data_dir is '/var/lib/../etc'"]),
+    ("certs-in-etc", {"etcd_certs_path": "/etc"}, {}, ["etcd_certs_path is /etc, a system directory"]),
+    ("config-in-etc", {"etcd_config_path": "/etc/etcd.yaml"}, {}, ["etcd_config_path is /etc/etcd.yaml: its directory /etc"]),
+    ("data-dir-inside-certs", {"etcd_data_dir": "/etc/ssl/etcd/data"}, {}, ["etcd_certs_path (/etc/ssl/etcd) and etcd_data_dir"]),
+    ("member-name-with-comma", {}, {SECOND: {"etcd_name": "etcd,2"}}, [SECOND + ": etcd_name is 'etcd,2'"]),
+    ("member-name-with-equals", {}, {SECOND: {"etcd_name": "etcd=2"}}, [SECOND + ": etcd_name is 'etcd=2'"]),
+    ("member-name-with-path", {}, {SECOND: {"etcd_name": "../etcd-2"}}, [SECOND + ": etcd_name is '../etcd-2'"]),
+    ("client-name-with-path", {"etcd_pki_clients": ["../../evil"]}, {}, ["etcd_pki_clients has '../../evil'"]),
+    ("extra-config-tls-override",
+     {"etcd_extra_config": {"client-transport-security": {"client-cert-auth": False}}}, {},
+     ["etcd_extra_config sets client-transport-security: the collection sets transport security itself"]),
+    ("extra-config-tls-override-other-case", {"etcd_extra_config": {"Client-Transport-Security": {}}}, {},
+     ["etcd_extra_config sets Client-Transport-Security"]),
+    ("extra-config-unknown-key", {"etcd_extra_config": {"quota-backend-byte": 1}}, {},
+     ["etcd_extra_config has 'quota-backend-byte', which etcd 3.5 does not read"]),
+    ("extra-config-key-of-another-version", {"etcd_extra_config": {"experimental-backend-bbolt-freelist-type": "map"}}, {},
+     ["etcd_extra_config sets experimental-backend-bbolt-freelist-type, which comes from etcd_backend_bbolt_freelist_type"]),
+    ("extra-config-setting-a-variable", {"etcd_extra_config": {"election-timeout": 5000}}, {},
+     ["etcd_extra_config sets election-timeout, which comes from etcd_election_timeout"]),
+    ("extra-config-not-a-mapping", {"etcd_extra_config": ["a"]}, {}, ["etcd_extra_config"]),
+    ("listen-url-without-tls", {"etcd_listen_client_urls": ["http://0.0.0.0:2379"]}, {},
+     ["etcd_listen_client_urls has http://0.0.0.0:2379: client and peer traffic is TLS"]),
+    ("listen-url-with-a-name", {"etcd_listen_peer_urls": ["https://etcd.example.com:2380"]}, {},
+     ["etcd_listen_peer_urls has https://etcd.example.com:2380: etcd listens on IP addresses only"]),
+    ("advertise-url-without-scheme", {"etcd_advertise_client_urls": ["172.29.15.11:2379"]}, {},
+     ["etcd_advertise_client_urls has '172.29.15.11:2379'"]),
+    ("initial-cluster-without-this-member", {"etcd_initial_cluster": "other=https://172.29.15.50:2380"}, {},
+     ["etcd_initial_cluster (other=https://172.29.15.50:2380) has no entry for this member's etcd_name"]),
+    ("empty-token", {"etcd_initial_cluster_token": " "}, {}, ["etcd_initial_cluster_token is empty"]),
+    ("country-not-two-letters", {"etcd_pki_country": "USA"}, {}, ["etcd_pki_country is 'USA'"]),
+    ("certificate-outlives-ca", {"etcd_pki_cert_days": 2000}, {}, ["etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days"]),
+    ("renewal-window-too-wide", {"etcd_pki_renew_days": 800}, {}, ["etcd_pki_renew_days (800) must be shorter"]),
+    ("reissue-unknown-member", {"etcd_pki_reissue": "etcd-test-9"}, {}, ["etcd_pki_reissue names etcd-test-9"]),
+    ("wrong-ca-passphrase", {"etcd_pki_ca_key_passphrase": "not-the-one"}, {},
+     ["etcd_pki_ca_key_passphrase does not decrypt the CA key"]),
+    ("missing-ca-passphrase", {"etcd_pki_ca_key_passphrase": ""}, {},
+     ["is encrypted, but etcd_pki_ca_key_passphrase is empty"]),
+    ("etcd-as-root", {"etcd_user": "root"}, {}, ["etcd_user is 'root'"]),
+    ("unit-name-with-path", {"etcd_service_name": "etcd/../sshd"}, {}, ["etcd_service_name is 'etcd/../sshd'"]),
+    ("port-out-of-range", {"etcd_client_port": 70000}, {}, ["etcd_client_port", "70000"]),
+    ("one-port-for-both", {"etcd_peer_port": 2379}, {}, ["uses port 2379 for both etcd_client_port and etcd_peer_port"]),
+    ("no-tls", {"etcd_protocol": "http"}, {}, ["etcd_protocol must be one of: https"]),
+    ("archive-without-path", {"etcd_install_source": "archive"}, {}, ["etcd_install_source is archive but etcd_install_archive is empty"]),
+]
+
+
+@pytest.fixture(scope="module")
+def baseline(lab):
+    """The members' files and processes, and a process of another program on port 2381 of the first member."""
+    lab.sh(FIRST, "nohup python3 -m http.server 2381 >/dev/null 2>&1 & sleep 0; true")
+    lab.wait(lambda: ":2381" in lab.sh(FIRST, "ss -ltn"), 10, "the stand-in listener")
+    yield lab.files(), lab.units()
+    lab.sh(FIRST, "pkill -f 'http[.]server 2381' || true")
+
+
+@pytest.mark.parametrize("extra_vars, hostvars, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_before_any_member_changes(lab, baseline, extra_vars, hostvars, words):
+    files, units = baseline
+    run = lab.playbook(extra_vars, hostvars)
+    assert run.rc != 0, run.output
+    for word in words:
+        assert word in run.text, run.output
+    # The refusal alone, not the argument spec or tracebacks around it.
+    assert "argument_spec_data" not in run.output and "Traceback" not in run.output, run.output
+    assert not re.search(r"changed: \[", run.output), run.output
+    assert lab.files() == files, "a member's files changed:\n" + run.output
+    assert restarted(units, lab.units()) == []
+    assert lab.healthy()
+
+
+def test_a_host_that_cannot_be_reached_changes_no_member(lab, baseline):
+    """A fourth host in the group that does not answer: the three members are left as they are."""
+    files, units = baseline
+    run = lab.playbook(extra_hosts={"etcd-test-4": {"etcd_address": "172.29.15.14"}})
+    assert run.rc != 0
+    assert re.search(r"fatal: \[etcd-test-4\]: (UNREACHABLE|FAILED)", run.output), run.output
+    assert not re.search(r"changed: \[", run.output), run.output
+    assert lab.files() == files
+    assert restarted(units, lab.units()) == []
+
+
+
+def test_a_new_host_in_the_group_is_not_added_behind_the_members_backs(lab, baseline):
+    """A reachable fourth host, even with etcd_initial_cluster_state existing: cluster.yml adds no member."""
+    files, units = baseline
+    testbed("node", "4")
+    try:
+        run = lab.playbook(extra_hosts={"etcd-test-4": {"etcd_address": "172.29.15.14",
+                                                        "etcd_initial_cluster_state": "existing"}})
+        assert run.rc != 0
+        assert ("etcd-test-4 (peer URL https://172.29.15.14:2380) is not a member of the running cluster" in run.text), \
+            run.output
+        assert not re.search(r"changed: \[", run.output), run.output
+        assert lab.files() == files
+        assert restarted(units, lab.units()) == []
+        assert lab.sh("etcd-test-4", "ls /etc/etcd /var/lib/etcd 2>&1 || true").count("No such file") == 2
+    finally:
+        subprocess.run(["docker", "rm", "-f", "etcd-test-4"], capture_output=True)

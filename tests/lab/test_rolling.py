@@ -1,0 +1,158 @@
+"""Rolling flows on the deployed cluster, each under a bounded write load (a write no endpoint acknowledges
+within 5 s fails; every acknowledged key is read back), with the faults injected for real.
+
+The tests run in this order and each leaves the cluster whole, except the last, which breaks a member.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+from labtest import ADDRESSES, LAB, NODES, Loaded, journal_starts, restarted
+
+FIRST, SECOND, THIRD = NODES
+
+
+def assert_restarted_once_in_sequence(lab, since):
+    """Each member started once since then, and stopped only after the one before it was serving again."""
+    units = lab.units()
+    assert [journal_starts(lab, node, since) for node in NODES] == [1, 1, 1]
+    order = sorted(NODES, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
+    for before, after in zip(order, order[1:]):
+        assert int(units[after]["InactiveEnterTimestampMonotonic"]) > int(units[before]["ActiveEnterTimestampMonotonic"]), \
+            "%s stopped before %s was back" % (after, before)
+
+
+def leader(lab):
+    statuses = json.loads(lab.etcdctl(FIRST, "endpoint", "status", "--cluster", "-w", "json"))
+    leader_id = statuses[0]["Status"]["leader"]
+    return next(node for node in NODES for s in statuses
+                if s["Status"]["header"]["member_id"] == leader_id and ADDRESSES[node] in s["Endpoint"])
+
+
+def test_configuration_phase_alone_restarts_each_member_once_in_sequence(lab):
+    since = time.time()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 20000}, args=("--tags", "etcd_configure"))
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    assert_restarted_once_in_sequence(lab, since)
+    assert all("snapshot-count: 20000" in lab.sh(node, "cat /etc/etcd/config.yaml") for node in NODES)
+
+
+def test_forced_reissue_gives_every_member_a_new_certificate(lab):
+    serials = {node: lab.served_serial(node) for node in NODES}
+    since = time.time()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 20000, "etcd_pki_reissue": "all"})
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    assert all(lab.served_serial(node) != serials[node] for node in NODES), (serials, run.output)
+    assert_restarted_once_in_sequence(lab, since)
+
+
+def test_a_restart_that_fails_stops_the_rolling_restart(lab):
+    # A fault the checks cannot see: every member's unit gets a start step that fails, loaded on restart.
+    for node in NODES:
+        lab.sh(node, "mkdir -p /etc/systemd/system/etcd.service.d && "
+                     "printf '[Service]\\nExecStartPre=/bin/sh -c \"echo injected start failure; exit 1\"\\n' "
+                     "> /etc/systemd/system/etcd.service.d/fail.conf")
+    before = lab.units()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 30000})
+    assert run.rc != 0
+    loaded.assert_nothing_lost()
+    after = lab.units()
+    down = restarted(before, after)
+    assert len(down) == 1, (down, run.output)
+    assert after[down[0]]["ActiveState"] != "active"
+    assert "%s did not come back healthy after its restart; the rolling restart stopped there" % down[0] in run.text, run.output
+    assert "injected start failure" in run.output
+    assert all(after[node]["ActiveState"] == "active" for node in NODES if node != down[0])
+
+    for node in NODES:
+        lab.sh(node, "rm /etc/systemd/system/etcd.service.d/fail.conf")
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 30000})
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    assert lab.healthy()
+    # The member that failed is back, and the two that were never restarted now run the new file too.
+    assert sorted(restarted(after, lab.units())) == sorted(NODES)
+
+
+def test_a_stopped_member_stops_any_change(lab):
+    subprocess.run(["docker", "stop", THIRD], check=True, capture_output=True)
+    try:
+        before = {node: lab.unit(node) for node in NODES[:2]}
+        config = lab.sh(FIRST, "cat /etc/etcd/config.yaml")
+        loaded = Loaded(lab)
+        run = loaded.run(extra_vars={"etcd_snapshot_count": 40000})
+        assert run.rc != 0
+        loaded.assert_nothing_lost()
+        assert re.search(r"fatal: \[%s\]: (UNREACHABLE|FAILED)" % THIRD, run.output), run.output
+        assert not re.search(r"changed: \[", run.output), run.output
+        assert all(lab.unit(node)["MainPID"] == before[node]["MainPID"] for node in NODES[:2])
+        assert lab.sh(FIRST, "cat /etc/etcd/config.yaml") == config
+    finally:
+        subprocess.run(["docker", "start", THIRD], check=True, capture_output=True)
+    lab.wait(lab.healthy, 90, "the stopped member to be back")
+
+    since = time.time()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 40000})
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    assert_restarted_once_in_sequence(lab, since)
+
+
+def cut_off(lab, node, routes="add"):
+    """Drops node's traffic to and from its peers (blackhole routes on it), keeping its address and the
+    controller's way in; routes="del" mends it."""
+    for peer in NODES:
+        if peer != node:
+            lab.sh(node, "ip route %s blackhole %s/32" % (routes, ADDRESSES[peer]))
+
+
+def test_no_member_restarts_while_another_is_unhealthy(lab):
+    """The first member to restart is a follower; the other follower is cut off from its peers."""
+    followers = [node for node in NODES if node != leader(lab)]
+    first, isolated = followers
+    cut_off(lab, isolated)
+    try:
+        before = lab.units()
+        loaded = Loaded(lab)
+        run = loaded.run(extra_vars={"etcd_snapshot_count": 50000})
+        assert run.rc != 0
+        loaded.assert_nothing_lost()
+        assert "%s was not restarted, nor any member after it" % first in run.text, run.output
+        assert isolated in run.text.split("was not restarted")[1]
+        assert restarted(before, lab.units()) == []
+
+        # Forced, on the first member alone: it restarts with a warning; the run still ends by naming the sick one.
+        run = lab.playbook(extra_vars={"etcd_snapshot_count": 50000, "etcd_force_restart": True}, args=("--limit", first))
+        assert "WARNING: etcd_force_restart is set: restarting %s" % first in run.text, run.output
+        assert restarted(before, lab.units()) == [first]
+        assert run.rc != 0 and "%s is not healthy" % isolated in run.text, run.output
+    finally:
+        cut_off(lab, isolated, "del")
+    lab.wait(lab.healthy, 60, "the cut-off member to be back")
+
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 50000})
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+
+
+def test_a_member_that_lost_its_data_is_named_even_with_nothing_to_change(lab):
+    """Last: the member is left crash-looping (replacing it is the lifecycle's work)."""
+    lab.sh(SECOND, "systemctl stop etcd && rm -rf /var/lib/etcd/member && (systemctl start etcd || true)")
+    lab.wait(lambda: int(lab.unit(SECOND)["NRestarts"]) >= 1, 60, "etcd to crash-loop")
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 50000})
+    assert run.rc != 0
+    loaded.assert_nothing_lost()
+    assert ("%s: etcd_data_dir /var/lib/etcd holds no member, but the cluster lists %s" % (SECOND, SECOND)) in run.text, run.output
