@@ -110,11 +110,12 @@ def test_a_stopped_member_stops_any_change(lab):
 
 
 def cut_off(lab, node, routes="add"):
-    """Drops node's traffic to and from its peers (blackhole routes on it), keeping its address and the
-    controller's way in; routes="del" mends it."""
+    """Cuts node off from its peers both ways (prohibit routes: refused at once, not left to time out),
+    keeping its address and the controller's way in; routes="del" mends it."""
     for peer in NODES:
         if peer != node:
-            lab.sh(node, "ip route %s blackhole %s/32" % (routes, ADDRESSES[peer]))
+            lab.sh(node, "ip route %s prohibit %s/32" % (routes, ADDRESSES[peer]))
+            lab.sh(peer, "ip route %s prohibit %s/32" % (routes, ADDRESSES[node]))
 
 
 def test_no_member_restarts_while_another_is_unhealthy(lab):
