@@ -74,6 +74,9 @@ _list:
       description: Why it must be issued.
       type: str
       sample: expires 2027-01-01, within etcd_pki_renew_days (30)
+    forced:
+      description: Whether O(force) asked for it; a forced reissue gets a new key too.
+      type: bool
 """
 
 from ansible.errors import AnsibleLookupError

@@ -118,7 +118,8 @@ def certificates_due(
     renew_days: int,
     force: bool = False,
 ) -> list[dict[str, str]]:
-    """[{name, reason}] for each NAME.pem in directory that must be (re)issued; with force, every one."""
+    """[{name, reason, forced}] for each NAME.pem in directory that must be (re)issued; with force, every one,
+    forced (to get a new key too)."""
     ca_pem = _read(ca_path)
     due = []
     for name in names:
@@ -137,7 +138,7 @@ def certificates_due(
         if force and not reason:
             reason = "its reissue was asked for (etcd_pki_reissue)"
         if reason:
-            due.append({"name": name, "reason": reason})
+            due.append({"name": name, "reason": reason, "forced": force})
     return due
 
 

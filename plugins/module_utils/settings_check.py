@@ -61,6 +61,9 @@ KEYS_FROM_VARIABLES = {
     "enable-grpc-gateway": "the collection (the modules need the JSON gateway)",
 }
 
+# Variables that are lists: a string there would be taken letter by letter.
+LIST_VARIABLES = ("etcd_listen_client_urls", "etcd_advertise_client_urls", "etcd_listen_peer_urls",
+                  "etcd_advertise_peer_urls", "etcd_pki_extra_sans", "etcd_pki_clients")
 # (variable, lowest, highest or None, what the value means)
 INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_heartbeat_interval", 1, None, "milliseconds"),
@@ -83,6 +86,13 @@ INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_health_timeout", 5, None, "seconds"),
     ("etcd_service_limit_nofile", 1024, None, "open files"),
 )
+
+
+def _boolean(value: Any) -> bool:
+    """As Ansible's bool filter: -e etcd_use_dns=false arrives as the string "false"."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
+    return bool(value)
 
 
 def _integer(value: Any) -> Optional[int]:
@@ -136,7 +146,8 @@ def _url_problems(variable: str, urls: Iterable[str], for_binding: bool, tls: bo
         if tls and parts.scheme != "https":
             problems.append("%s has %s: client and peer traffic is TLS, use https://" % (variable, url))
         if for_binding and parts.hostname != "localhost" and not _is_ip(parts.hostname):
-            problems.append("%s has %s: etcd listens on IP addresses only (or localhost); put the address there"
+            problems.append("%s has %s: etcd listens on IP addresses only (or localhost); give the member's IP "
+                            "address in etcd_address (ansible_host is used when it is not set), or in the variable"
                             % (variable, url))
     return problems
 
@@ -223,6 +234,14 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
     s = settings
     problems: List[str] = []
     member_names = list(member_names)
+    for variable in LIST_VARIABLES:
+        if variable in s and not isinstance(s[variable], (list, tuple)):
+            problems.append("%s is %r: give a list (in YAML, [...] or one '- item' a line)" % (variable, s[variable]))
+    if problems:
+        return problems
+    if "etcd_service_health_timeout" in s:
+        problems.append("etcd_service_health_timeout is no more: set etcd_health_timeout (the quorum.etcd.etcd role), "
+                        "which the start and every restart wait for")
     unknown = [name for name in reissue_names(s.get("etcd_pki_reissue")) if name != "all" and name not in member_names]
     if unknown and member_names:
         problems.append("etcd_pki_reissue names %s, which is not a member (%s): give all, or members' etcd_name"
@@ -275,7 +294,7 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append("etcd_install_release_url is %r: give an http(s) URL laid out like etcd's releases"
                             % (s.get("etcd_install_release_url"),))
-    if s.get("etcd_use_dns") and not s.get("etcd_domain_name"):
+    if _boolean(s.get("etcd_use_dns")) and not s.get("etcd_domain_name"):
         problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain that holds the SRV "
                         "records")
     return problems
@@ -303,10 +322,12 @@ def _all_path_problems(s: Mapping[str, Any]) -> List[str]:
                             "roles would change; give a file in a directory of etcd's own, like /etc/etcd/config.yaml"
                             % (s["etcd_config_path"], config_dir))
         owned["the directory of etcd_config_path"] = config_dir
+    data_dir = owned.get("etcd_data_dir", "")
     for first, first_path in owned.items():
         for second, second_path in owned.items():
-            if first < second and (first_path == second_path or first_path.startswith(second_path + "/")
-                                   or second_path.startswith(first_path + "/")):
+            nested = data_dir in (first_path, second_path) and (
+                first_path.startswith(second_path + "/") or second_path.startswith(first_path + "/"))
+            if first < second and (first_path == second_path or nested):
                 problems.append("%s (%s) and %s (%s) overlap: give each its own directory"
                                 % (first, first_path, second, second_path))
     return problems
@@ -362,6 +383,12 @@ def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
         if not _as_list(s[variable]):
             problems.append("%s is empty: give at least one https:// URL" % variable)
         problems.extend(_url_problems(variable, _as_list(s[variable]), for_binding))
+    listen_hosts = {(parse_url(url)[0] or urlsplit("")).hostname for url in _as_list(s.get("etcd_listen_client_urls"))}
+    if _boolean(s.get("etcd_use_localhost")) and "etcd_listen_client_urls" in s and \
+            not listen_hosts & {"127.0.0.1", "localhost", "0.0.0.0", "::"}:
+        problems.append("etcd_use_localhost is true, but etcd_listen_client_urls (%s) has neither 127.0.0.1 nor a "
+                        "wildcard address: add https://127.0.0.1:<client port>, or set etcd_use_localhost to false"
+                        % ",".join(_as_list(s["etcd_listen_client_urls"])))
     if "etcd_initial_cluster" not in s:
         return problems
     entries, entry_problems = initial_cluster_entries(str(s["etcd_initial_cluster"]))
@@ -402,11 +429,14 @@ def _listen_urls(settings: Mapping[str, Any]) -> List[Tuple[str, str]]:
     return urls
 
 
-def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str) -> Optional[Mapping[str, Any]]:
-    for member in (cluster or {}).get("members") or []:
+def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str, name: str = "") -> Optional[Mapping[str, Any]]:
+    """The cluster's member with this peer URL or, once started, this name (peer URLs may be advertised
+    under another address than etcd_address)."""
+    members = (cluster or {}).get("members") or []
+    for member in members:
         if peer_url in member.get("peer_urls", []):
             return member
-    return None
+    return next((member for member in members if name and member.get("name") == name), None)
 
 
 def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url: str,
@@ -440,18 +470,19 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
         problems.append("the host is %s, and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only: install "
                         "etcd from the OS packages there (etcd_install_source: package)" % host.get("architecture"))
     installed, wanted = _version(host.get("installed_version")), _version(settings.get("etcd_version"))
-    if source != "package" and installed and wanted and wanted < installed:
-        problems.append("etcd_version is %s, but the host runs etcd %s: etcd cannot go back to an older version "
-                        "once its data dir has moved on; keep etcd_version at %s or newer"
-                        % (settings.get("etcd_version"), host.get("installed_version"), host.get("installed_version")))
+    # A patch release may go back (same data format); a minor may not, once the cluster has moved on.
+    if source != "package" and installed and wanted and wanted[:2] < installed[:2]:
+        problems.append("etcd_version is %s, but the host runs etcd %s: etcd does not go back a minor version once "
+                        "the cluster runs the newer one; keep etcd_version at %d.%d.x or newer"
+                        % (settings.get("etcd_version"), host.get("installed_version"), installed[0], installed[1]))
     if source != "package" and installed and wanted and (wanted[0], wanted[1]) > (installed[0], installed[1] + 1):
         problems.append("etcd_version is %s, but the host runs etcd %s: etcd upgrades one minor version at a time; "
                         "upgrade to %d.%d first" % (settings.get("etcd_version"), host.get("installed_version"),
                                                     installed[0], installed[1] + 1))
 
-    listed = _cluster_member(cluster, peer_url)
+    listed = _cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
     data_dir = host.get("data_dir") or {}
-    if listed is not None and listed.get("name") and not data_dir.get("has_member"):
+    if listed is not None and listed.get("name") and data_dir.get("has_member") is False:
         problems.append("etcd_data_dir %s holds no member, but the cluster lists %s (%s) as a started member: its "
                         "data was lost, and etcd refuses to bootstrap it again. Replace the member: remove it from the "
                         "cluster (quorum.etcd.etcd_member state=absent), empty the data dir, and add it back"
@@ -466,13 +497,14 @@ def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[
     problems = []
     members = list(members)
     for member in members:
-        if _cluster_member(cluster, member["peer_url"]) is None:
+        if _cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
             problems.append("%s (peer URL %s) is not a member of the running cluster %s, and cluster.yml does not add "
                             "members: add it with quorum.etcd.etcd_member (as a learner, then promoted), or take it out "
                             "of the inventory group" % (member["host"], member["peer_url"], cluster.get("cluster_id")))
     inventory_urls = {m["peer_url"] for m in members}
+    inventory_names = {m.get("name") for m in members}
     for listed in cluster["members"]:
-        if not inventory_urls.intersection(listed.get("peer_urls", [])):
+        if not inventory_urls.intersection(listed.get("peer_urls", [])) and listed.get("name") not in inventory_names:
             problems.append("the running cluster has the member %s (%s), which is not in the inventory group: put its "
                             "host back in the group, or remove the member with quorum.etcd.etcd_member state=absent"
                             % (listed.get("name") or listed.get("id"), ",".join(listed.get("peer_urls", []))))
@@ -492,9 +524,9 @@ def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, 
         return problems + ["the cluster did not answer: %s" % (cluster.get("msg") or "no member list")]
     members = list(members)
     if restarting:
-        skipped = [m["peer_url"] for m in members if m["host"] == restarting]
+        target = [_cluster_member(cluster, m["peer_url"], m.get("name", "")) for m in members if m["host"] == restarting]
         for listed in cluster["members"]:
-            if skipped and skipped[0] in listed.get("peer_urls", []):
+            if target and listed is target[0]:
                 continue
             if not listed.get("healthy"):
                 problems.append("%s is not healthy (%s)" % (listed.get("name") or ",".join(listed.get("peer_urls", [])),
@@ -503,7 +535,7 @@ def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, 
     problems.extend(membership_problems(cluster, members))
     cluster_ids = {}
     for member in members:
-        listed = _cluster_member(cluster, member["peer_url"])
+        listed = _cluster_member(cluster, member["peer_url"], member.get("name", ""))
         if listed is None:
             continue
         if not listed.get("name"):
@@ -525,6 +557,6 @@ def unit_problem(host: str, unit: Mapping[str, Any]) -> str:
     """Why a member's unit is not running as it should, or ''."""
     if unit.get("ActiveState", unit.get("active_state")) == "active":
         return ""
-    return ("%s: its etcd unit is %s (%s), restarted %s times by systemd: see journalctl -u etcd there"
+    return ("%s: its etcd unit is %s (%s), restarted %s times by systemd: see journalctl -u %s there"
             % (host, unit.get("ActiveState", unit.get("active_state")), unit.get("SubState", unit.get("sub_state")),
-               unit.get("NRestarts", unit.get("restarts", 0))))
+               unit.get("NRestarts", unit.get("restarts", 0)), unit.get("Id", "etcd.service")))

@@ -126,7 +126,9 @@ data_dir:
       type: bool
       sample: true
     has_member:
-      description: Whether it holds a member's write-ahead log, that is whether the member was bootstrapped here.
+      description:
+        - Whether it holds a member (its write-ahead log or its database), that is whether the member was bootstrapped
+          here; null when the directory cannot be read.
       type: bool
       sample: true
 restart_pending:
@@ -209,12 +211,10 @@ def _socket_owners() -> dict:
 
 
 def _address(hex_address: str) -> str:
-    raw = bytes.fromhex(hex_address)
-    if len(raw) == 4:
-        return socket.inet_ntop(socket.AF_INET, struct.pack("<I", struct.unpack(">I", raw)[0]))
-    # /proc/net/tcp6 prints the address as four host-order 32-bit words.
-    words = struct.unpack(">4I", raw)
-    return socket.inet_ntop(socket.AF_INET6, struct.pack("<4I", *words))
+    """/proc/net/tcp prints an address as 32-bit words in the host's byte order."""
+    words = [int(hex_address[i:i + 8], 16) for i in range(0, len(hex_address), 8)]
+    family = socket.AF_INET if len(words) == 1 else socket.AF_INET6
+    return socket.inet_ntop(family, struct.pack("=%dI" % len(words), *words))
 
 
 def read_listeners() -> list:
@@ -244,19 +244,22 @@ def read_version(module: AnsibleModule, binary: str) -> str:
     return match.group(1) if rc == 0 and match else ""
 
 
-def read_data_dir(path: str) -> dict:
-    wal = os.path.join(path, "member", "wal")
-    try:
-        has_member = any(name.endswith(".wal") for name in os.listdir(wal))
-    except OSError:
-        has_member = False
+def read_data_dir(path: str):
+    """Whether the data dir holds a member: its WAL, or its database (the WAL may live in a wal-dir of its
+    own). has_member is None when the directory cannot be read."""
+    if os.path.isdir(path) and not os.access(path, os.R_OK | os.X_OK):
+        return {"exists": True, "has_member": None}
+    wal_dir = os.path.join(path, "member", "wal")
+    wal = os.listdir(wal_dir) if os.path.isdir(wal_dir) else []
+    has_member = any(name.endswith(".wal") for name in wal) or os.path.isfile(os.path.join(path, "member", "snap", "db"))
     return {"exists": os.path.isdir(path), "has_member": has_member}
 
 
 def restart_pending(unit: dict, watched: list) -> tuple:
     """(pending, reason): whether etcd fails to run (systemd keeps restarting it, or gave up), or a watched
     file changed after its process started. A unit stopped on purpose is not pending: it is started."""
-    if unit.get("exists") and unit["active_state"] in ("failed", "activating"):
+    # activating (start) is a member still starting, perhaps replaying a large database: not a failure.
+    if unit.get("exists") and (unit["active_state"] == "failed" or unit.get("sub_state") == "auto-restart"):
         return True, "etcd is %s (%s)" % (unit["active_state"], unit.get("sub_state", ""))
     if unit["active_state"] != "active" or not unit["started_at"]:
         return False, ""
@@ -269,7 +272,8 @@ def restart_pending(unit: dict, watched: list) -> tuple:
             continue
         if changed > newest:
             newest, newest_path = changed, path
-    if newest > unit["started_at"]:
+    # The start time is known to the clock tick, the boot time to the second only.
+    if newest > unit["started_at"] + 1:
         return True, "%s changed %d s after etcd started" % (newest_path, newest - unit["started_at"])
     return False, ""
 

@@ -160,9 +160,10 @@ class Loaded:
             "%s; first failures: %s" % (self.load.summary(), result.failures[:3])
 
 
-def journal_starts(lab: Lab, node: str, since: float) -> int:
-    """How often systemd started etcd on node after the Unix time since (from the next whole second: the
-    journal takes whole seconds, and a run restarts nothing within a second of its start)."""
-    out = lab.sh(node, "journalctl -u etcd --since @%d --no-pager -o cat | grep -c '^Started ' || true"
-                 % math.ceil(since))
+def journal_count(lab: Lab, node: str, since: float, prefix: str = "Started ") -> int:
+    """How many of systemd's lines about etcd on node start with prefix ("Started ", "Stopping ") after the
+    Unix time since (from the next whole second: the journal takes whole seconds, and a run restarts nothing
+    within a second of its start)."""
+    out = lab.sh(node, "journalctl -u etcd --since @%d --no-pager -o cat | grep -c '^%s' || true"
+                 % (math.ceil(since), prefix))
     return int(out.strip() or 0)

@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 
-from labtest import ADDRESSES, LAB, NODES, Loaded, journal_starts, restarted
+from labtest import ADDRESSES, LAB, NODES, Loaded, journal_count, restarted
 
 FIRST, SECOND, THIRD = NODES
 
@@ -19,7 +19,7 @@ FIRST, SECOND, THIRD = NODES
 def assert_restarted_once_in_sequence(lab, since):
     """Each member started once since then, and stopped only after the one before it was serving again."""
     units = lab.units()
-    assert [journal_starts(lab, node, since) for node in NODES] == [1, 1, 1]
+    assert [journal_count(lab, node, since) for node in NODES] == [1, 1, 1]
     order = sorted(NODES, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
     for before, after in zip(order, order[1:]):
         assert int(units[after]["InactiveEnterTimestampMonotonic"]) > int(units[before]["ActiveEnterTimestampMonotonic"]), \
@@ -41,6 +41,15 @@ def test_configuration_phase_alone_restarts_each_member_once_in_sequence(lab):
     loaded.assert_nothing_lost()
     assert_restarted_once_in_sequence(lab, since)
     assert all("snapshot-count: 20000" in lab.sh(node, "cat /etc/etcd/config.yaml") for node in NODES)
+
+
+def test_check_mode_shows_the_restarts_and_changes_nothing(lab):
+    files, units = lab.files(), lab.units()
+    run = lab.playbook(extra_vars={"etcd_snapshot_count": 60000}, args=("--check",))
+    assert run.rc == 0, run.output
+    assert len(re.findall(r"changed: \[etcd-test-\d\]", run.output.split("Restart etcd on")[1].split("TASK")[0])) == 1
+    assert "Restart etcd on" in run.output
+    assert lab.files() == files and restarted(units, lab.units()) == []
 
 
 def test_forced_reissue_gives_every_member_a_new_certificate(lab):
@@ -146,6 +155,20 @@ def test_no_member_restarts_while_another_is_unhealthy(lab):
     run = loaded.run(extra_vars={"etcd_snapshot_count": 50000})
     assert run.rc == 0, run.output
     loaded.assert_nothing_lost()
+
+
+def test_a_stopped_member_is_started_not_restarted(lab):
+    """etcd stopped on one member: the next run starts it, and restarts nobody."""
+    lab.sh(THIRD, "systemctl stop etcd")
+    before = lab.units()
+    since = time.time()
+    run = lab.playbook()
+    assert run.rc == 0, run.output
+    after = lab.units()
+    assert after[THIRD]["ActiveState"] == "active"
+    assert journal_count(lab, THIRD, since) == 1
+    assert journal_count(lab, THIRD, since, "Stopping ") == 0
+    assert restarted(before, after) == [THIRD]
 
 
 def test_a_member_that_lost_its_data_is_named_even_with_nothing_to_change(lab):

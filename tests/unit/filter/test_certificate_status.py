@@ -136,7 +136,12 @@ def test_certificates_due_reads_the_directory(tmp_path, ca):
 
 def test_everything_is_due_without_a_ca(tmp_path):
     due = certificates_due(str(tmp_path), ["root"], str(tmp_path / "ca.pem"), None, [], ["clientAuth"], 30)
-    assert due == [{"name": "root", "reason": "the CA is new"}]
+    assert due == [{"name": "root", "reason": "the CA is new", "forced": False}]
+
+
+def test_a_forced_reissue_is_due_and_says_so(tmp_path):
+    due = certificates_due(str(tmp_path), ["etcd"], str(tmp_path / "ca.pem"), None, [], [], 30, force=True)
+    assert due == [{"name": "etcd", "reason": "the CA is new", "forced": True}]
 
 
 def test_normalize_san():

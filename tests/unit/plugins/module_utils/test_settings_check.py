@@ -56,6 +56,16 @@ def test_good_settings_have_no_problem():
     assert setting_problems(GOOD, ["etcd-1", "etcd-2"]) == []
 
 
+@pytest.mark.parametrize("changes", [
+    {"etcd_use_dns": "false", "etcd_domain_name": ""},
+    {"etcd_use_localhost": "false", "etcd_listen_client_urls": ["https://10.0.0.1:2379"]},
+    {"etcd_use_localhost": True, "etcd_listen_client_urls": ["https://0.0.0.0:2379"]},
+    {"etcd_certs_path": "/etc/etcd/pki"},
+])
+def test_what_an_operator_may_well_write_is_taken(changes):
+    assert setting_problems(dict(GOOD, **changes), ["etcd-1", "etcd-2"]) == []
+
+
 def test_variables_not_given_are_not_checked():
     assert setting_problems({"etcd_election_timeout": 1000}) == []
 
@@ -115,6 +125,12 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_install_release_url": "github.com/etcd"}, "etcd_install_release_url is 'github.com/etcd'"),
     ({"etcd_use_dns": True, "etcd_domain_name": ""}, "etcd_use_dns is true but etcd_domain_name is empty"),
     ({"etcd_pki_reissue": "etcd-1,etcd-9"}, "etcd_pki_reissue names etcd-9"),
+    ({"etcd_listen_client_urls": "https://0.0.0.0:2379"}, "etcd_listen_client_urls is 'https://0.0.0.0:2379': give a list"),
+    ({"etcd_pki_extra_sans": "a.example"}, "etcd_pki_extra_sans is 'a.example': give a list"),
+    ({"etcd_service_health_timeout": 300}, "etcd_service_health_timeout is no more: set etcd_health_timeout"),
+    ({"etcd_use_localhost": True, "etcd_listen_client_urls": ["https://10.0.0.1:2379"]},
+     "etcd_use_localhost is true, but etcd_listen_client_urls (https://10.0.0.1:2379) has neither 127.0.0.1"),
+    ({"etcd_use_dns": "true", "etcd_domain_name": ""}, "etcd_use_dns is true but etcd_domain_name is empty"),
 ], ids=lambda value: str(value)[:40] if isinstance(value, dict) else "")
 def test_bad_settings_are_refused_by_name(changes, expected):
     problems = setting_problems(dict(GOOD, **changes), ["etcd-1", "etcd-2"])
@@ -141,7 +157,7 @@ def test_a_good_host_has_no_problem():
     ({"etcd_listen_client_urls": ["https://10.0.0.9:2379"]}, {}, "the host has no address 10.0.0.9"),
     ({"etcd_extra_config": {"listen-metrics-urls": "http://10.9.9.9:2381"}}, {}, "listen-metrics-urls has http://10.9.9.9:2381"),
     ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:22"}}, {}, "sshd already listens on port 22"),
-    ({"etcd_version": "3.4.23"}, {}, "etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd cannot go back"),
+    ({"etcd_version": "3.4.23"}, {}, "etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd does not go back a minor"),
     ({"etcd_version": "3.6.0"}, {"installed_version": "3.4.23"}, "etcd upgrades one minor version at a time; upgrade to 3.5 first"),
     ({}, {"architecture": "ppc64le"}, "the host is ppc64le, and etcd's releases are for x86_64"),
     ({}, {"data_dir": {"has_member": False}}, "etcd_data_dir /var/lib/etcd holds no member, but the cluster lists etcd-1"),
@@ -149,6 +165,19 @@ def test_a_good_host_has_no_problem():
 def test_what_the_host_would_not_take_is_refused(changes, host_changes, expected):
     problems = host_problems(dict(GOOD, **changes), dict(HOST, **host_changes), PEER, CLUSTER)
     assert any(expected in problem for problem in problems), problems
+
+
+def test_a_patch_release_may_go_back():
+    assert host_problems(dict(GOOD, etcd_version="3.5.10"), HOST, PEER, CLUSTER) == []
+
+
+def test_a_member_advertised_under_another_url_is_found_by_name():
+    cluster = {"cluster_id": "c1", "members": [listed("etcd-1", "https://etcd-1.example.com:2380"),
+                                               listed("etcd-2", "https://10.0.0.2:2380")]}
+    assert membership_problems(cluster, MEMBERS) == []
+    assert cluster_problems(cluster, MEMBERS) == []
+    assert host_problems(GOOD, dict(HOST, data_dir={"has_member": False}), PEER, cluster) != []
+    assert host_problems(GOOD, dict(HOST, data_dir={"has_member": None}), PEER, cluster) == []
 
 
 @pytest.mark.parametrize("url", ["https://0.0.0.0:2379", "https://[::]:2379", "https://127.0.0.5:2379", "https://localhost:2379"])
@@ -200,7 +229,7 @@ def test_a_failing_unit_is_named():
     problems = cluster_problems(CLUSTER, MEMBERS, units={"h2": {"ActiveState": "activating", "SubState": "auto-restart",
                                                                "NRestarts": "11"}})
     assert problems == ["h2: its etcd unit is activating (auto-restart), restarted 11 times by systemd: "
-                        "see journalctl -u etcd there"]
+                        "see journalctl -u etcd.service there"]
 
 
 def test_a_cluster_that_did_not_answer_is_named():

@@ -27,6 +27,11 @@ def test_a_stopped_member_has_no_pending_restart(tmp_path):
     assert etcd_host_info.restart_pending(unit, [str(tmp_path / "f")]) == (False, "")
 
 
+def test_a_member_still_starting_is_not_pending(tmp_path):
+    unit = {"exists": True, "active_state": "activating", "sub_state": "start", "started_at": 0.0}
+    assert etcd_host_info.restart_pending(unit, []) == (False, "")
+
+
 @pytest.mark.parametrize("state, sub_state", [("failed", "failed"), ("activating", "auto-restart")])
 def test_a_failing_member_is_pending_a_restart(state, sub_state):
     unit = {"exists": True, "active_state": state, "sub_state": sub_state, "started_at": 0.0}
@@ -66,3 +71,10 @@ def test_a_data_dir_holds_a_member_once_it_has_a_wal(tmp_path):
     wal.mkdir(parents=True)
     (wal / "0000000000000000-0000000000000000.wal").write_bytes(b"")
     assert etcd_host_info.read_data_dir(str(tmp_path)) == {"exists": True, "has_member": True}
+
+
+def test_a_data_dir_with_its_wal_elsewhere_holds_a_member_by_its_database(tmp_path):
+    snap = tmp_path / "member" / "snap"
+    snap.mkdir(parents=True)
+    (snap / "db").write_bytes(b"")
+    assert etcd_host_info.read_data_dir(str(tmp_path))["has_member"] is True
