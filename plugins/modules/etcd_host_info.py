@@ -35,6 +35,9 @@ options:
     description: etcd's data dir.
     type: path
     default: /var/lib/etcd
+  wal_dir:
+    description: etcd's C(wal-dir), when the write-ahead log is kept apart from O(data_dir).
+    type: path
   watched_paths:
     description: Files that etcd reads at start; one changed after the process started makes RV(restart_pending) true.
     type: list
@@ -127,8 +130,8 @@ data_dir:
       sample: true
     has_member:
       description:
-        - Whether it holds a member (its write-ahead log or its database), that is whether the member was bootstrapped
-          here; null when the directory cannot be read.
+        - Whether it holds a member's write-ahead log (in O(wal_dir) when given), that is whether the member was
+          bootstrapped here; null when the directory cannot be read.
       type: bool
       sample: true
 restart_pending:
@@ -244,15 +247,16 @@ def read_version(module: AnsibleModule, binary: str) -> str:
     return match.group(1) if rc == 0 and match else ""
 
 
-def read_data_dir(path: str):
-    """Whether the data dir holds a member: its WAL, or its database (the WAL may live in a wal-dir of its
-    own). has_member is None when the directory cannot be read."""
-    if os.path.isdir(path) and not os.access(path, os.R_OK | os.X_OK):
-        return {"exists": True, "has_member": None}
-    wal_dir = os.path.join(path, "member", "wal")
+def read_data_dir(path: str, wal_dir: str = "") -> dict:
+    """Whether the data dir holds a member: a write-ahead log, which etcd writes only once the member is
+    bootstrapped (a failed start leaves an empty database behind, not a log). has_member is None when the
+    directory cannot be read."""
+    wal_dir = wal_dir or os.path.join(path, "member", "wal")
+    for directory in (path, wal_dir):
+        if os.path.isdir(directory) and not os.access(directory, os.R_OK | os.X_OK):
+            return {"exists": True, "has_member": None}
     wal = os.listdir(wal_dir) if os.path.isdir(wal_dir) else []
-    has_member = any(name.endswith(".wal") for name in wal) or os.path.isfile(os.path.join(path, "member", "snap", "db"))
-    return {"exists": os.path.isdir(path), "has_member": has_member}
+    return {"exists": os.path.isdir(path), "has_member": any(name.endswith(".wal") for name in wal)}
 
 
 def restart_pending(unit: dict, watched: list) -> tuple:
@@ -284,6 +288,7 @@ def main():
             "service": {"type": "str", "default": "etcd"},
             "etcd_binary": {"type": "path", "default": "/usr/local/bin/etcd"},
             "data_dir": {"type": "path", "default": "/var/lib/etcd"},
+            "wal_dir": {"type": "path"},
             "watched_paths": {"type": "list", "elements": "path", "default": []},
         },
         supports_check_mode=True,
@@ -297,7 +302,7 @@ def main():
         listeners=read_listeners(),
         unit=unit,
         installed_version=read_version(module, module.params["etcd_binary"]),
-        data_dir=read_data_dir(module.params["data_dir"]),
+        data_dir=read_data_dir(module.params["data_dir"], module.params["wal_dir"] or ""),
         restart_pending=pending,
         restart_reason=reason,
     )

@@ -38,7 +38,7 @@ CASES = [
     ("freelist-unknown", {"etcd_backend_bbolt_freelist_type": "tree"}, {}, ["etcd_backend_bbolt_freelist_type must be one of"]),
     ("compaction-mode-unknown", {"etcd_auto_compaction_mode": "daily"}, {}, ["etcd_auto_compaction_mode must be one of"]),
     ("downgrade", {"etcd_version": "3.4.23"}, {},
-     ["etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd cannot go back"]),
+     ["etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd does not go back a minor version"]),
     ("unsupported-minor", {"etcd_version": "3.6.0"}, {}, ["etcd_version is 3.6.0: this collection deploys etcd 3.4 and 3.5"]),
     ("version-not-a-release", {"etcd_version": "latest"}, {}, ["etcd_version is latest: give a release like 3.5.16"]),
     ("address-not-on-host", {}, {SECOND: {"etcd_address": "172.29.15.99"}},

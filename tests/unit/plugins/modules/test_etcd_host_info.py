@@ -73,8 +73,15 @@ def test_a_data_dir_holds_a_member_once_it_has_a_wal(tmp_path):
     assert etcd_host_info.read_data_dir(str(tmp_path)) == {"exists": True, "has_member": True}
 
 
-def test_a_data_dir_with_its_wal_elsewhere_holds_a_member_by_its_database(tmp_path):
+def test_an_empty_database_left_by_a_failed_start_is_no_member(tmp_path):
     snap = tmp_path / "member" / "snap"
     snap.mkdir(parents=True)
     (snap / "db").write_bytes(b"")
-    assert etcd_host_info.read_data_dir(str(tmp_path))["has_member"] is True
+    assert etcd_host_info.read_data_dir(str(tmp_path))["has_member"] is False
+
+
+def test_a_wal_dir_of_its_own_is_read(tmp_path):
+    wal = tmp_path / "wal"
+    wal.mkdir()
+    (wal / "0000000000000000-0000000000000000.wal").write_bytes(b"")
+    assert etcd_host_info.read_data_dir(str(tmp_path / "data"), str(wal))["has_member"] is True
