@@ -52,7 +52,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 try:
-    from ansible_collections.quorum.etcd.plugins.module_utils.certificate_status import ca_key_state
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import ca_key_state
 except ImportError as error:  # cryptography is missing on the controller
     IMPORT_ERROR = error
 else:

@@ -83,7 +83,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
 try:
-    from ansible_collections.quorum.etcd.plugins.module_utils.certificate_status import certificates_due
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import certificates_due
 except ImportError as error:  # cryptography is missing on the controller
     IMPORT_ERROR = error
 else:

@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from ansible_collections.quorum.etcd.plugins.module_utils.certificate_status import (
+from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import (
     certificates_due,
     normalize_san,
     reason_to_issue,
