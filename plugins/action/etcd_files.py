@@ -24,7 +24,7 @@ from ansible_collections.quorum.etcd.plugins.module_utils.member_files import (
     sha1_of_file,
 )
 
-MODULE = "quorum.etcd.etcd_files"
+MODULE = "quorum.etcd.etcd_files_host"
 # Certificates and configuration travel with the module's arguments, which spares a temporary directory and a
 # transfer; binaries go as a file.
 INLINE_LIMIT = 1024 * 1024
@@ -49,7 +49,7 @@ class ActionModule(ActionBase):
         if validation.error_messages:
             raise AnsibleActionFail("; ".join(validation.error_messages))
         if args["paths"] is not None:
-            return self._execute_module(MODULE, module_args={"paths": args["paths"]}, task_vars=task_vars)
+            return self._execute_module(MODULE, module_args={"read": args["paths"]}, task_vars=task_vars)
 
         wanted = self._wanted(args["files"])
         current = list(args["current"] or [])
@@ -66,7 +66,7 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             return result
 
-        module_args = {"files": [self._without_content(entry) for entry in changes]}
+        module_args = {"write": [self._without_content(entry) for entry in changes]}
         to_send = [entry for entry in changes if entry["write_content"]]
         if not to_send:
             result.update(self._execute_module(MODULE, module_args=module_args, task_vars=task_vars))
@@ -75,14 +75,14 @@ class ActionModule(ActionBase):
         try:
             if os.path.getsize(bundle) <= INLINE_LIMIT:
                 with open(bundle, "rb") as handle:
-                    module_args["_bundle_data"] = base64.b64encode(handle.read()).decode("ascii")
+                    module_args["archive_data"] = base64.b64encode(handle.read()).decode("ascii")
                 result.update(self._execute_module(MODULE, module_args=module_args, task_vars=task_vars))
                 return result
             self._make_tmp_path()
             remote = self._connection._shell.join_path(self._connection._shell.tmpdir, "bundle.tar")
             self._transfer_file(bundle, remote)
             self._fixup_perms2((self._connection._shell.tmpdir, remote))
-            module_args["_bundle"] = remote
+            module_args["archive_path"] = remote
             result.update(self._execute_module(MODULE, module_args=module_args, task_vars=task_vars))
         finally:
             os.unlink(bundle)
@@ -109,7 +109,7 @@ class ActionModule(ActionBase):
         return wanted
 
     def _read(self, paths, with_content, task_vars):
-        read = self._execute_module(MODULE, module_args={"paths": paths, "_with_content": with_content},
+        read = self._execute_module(MODULE, module_args={"read": paths, "read_content": with_content},
                                     task_vars=task_vars)
         if read.get("failed"):
             raise AnsibleActionFail("reading %s failed: %s" % (", ".join(paths), read.get("msg")), result=read)

@@ -447,7 +447,7 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
     addresses = host.get("addresses")
     wildcard = {"0.0.0.0", "::"}
     for variable, url in _listen_urls(settings):
-        parts, _ = parse_url(url)
+        parts = parse_url(url)[0]
         if parts is None:
             continue
         address = parts.hostname
@@ -529,8 +529,8 @@ def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, 
             if target and listed is target[0]:
                 continue
             if not listed.get("healthy"):
-                problems.append("%s is not healthy (%s)" % (listed.get("name") or ",".join(listed.get("peer_urls", [])),
-                                                           listed.get("error") or "no leader, or an alarm"))
+                shown_as = listed.get("name") or ",".join(listed.get("peer_urls", []))
+                problems.append("%s is not healthy (%s)" % (shown_as, listed.get("error") or "no leader, or an alarm"))
         return problems
     problems.extend(membership_problems(cluster, members))
     cluster_ids = {}

@@ -66,7 +66,7 @@ options:
     type: float
     default: 300
 author:
-  - quorum.etcd contributors
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""

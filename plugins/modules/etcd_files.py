@@ -10,6 +10,8 @@ module: etcd_files
 short_description: Put several files and directories on a host in one transfer, writing only what differs
 version_added: 0.1.0
 description:
+  - Internal to this collection - the one way its roles put files on a host. It is documented because the roles'
+    tasks use it; playbooks are better served by M(ansible.builtin.copy) and M(ansible.builtin.template).
   - Compares the wanted files and directories (content, mode, owner, group) with what the host has, sends the
     content of the files that differ to the host in one archive and writes them there atomically, each
     created with its owner and mode before it takes its place. Directories are created or corrected.
@@ -18,6 +20,7 @@ description:
   - With O(paths) instead of O(files), it only reads those paths; give what it returns as O(current) to later
     calls, and they need no read of their own.
   - The quorum.etcd roles install the binaries, certificates, configuration and unit with it.
+  - This is an action; on the host it runs M(quorum.etcd.etcd_files_host).
 attributes:
   check_mode:
     support: full
@@ -77,7 +80,7 @@ options:
 notes:
   - Symbolic links at a wanted path are replaced, not followed.
 author:
-  - quorum.etcd contributors
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""
@@ -140,132 +143,3 @@ current:
       type: str
       sample: 2aae6c35c94fcfb415dbe95f408b9ce91ee846ed
 """
-
-import base64
-import grp
-import io
-import os
-import pwd
-import tarfile
-import tempfile
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.quorum.etcd.plugins.module_utils.member_files import (
-    ENTRY_SPEC,
-    attributes_differ,
-    normalized_mode,
-    read_path,
-)
-
-
-def _ids(module, entry):
-    try:
-        uid = pwd.getpwnam(entry["owner"]).pw_uid
-    except KeyError:
-        module.fail_json(msg="%s: owner %s does not exist on the host; create the user first" % (entry["path"], entry["owner"]))
-    try:
-        gid = grp.getgrnam(entry["group"]).gr_gid
-    except KeyError:
-        module.fail_json(msg="%s: group %s does not exist on the host; create the group first" % (entry["path"], entry["group"]))
-    return uid, gid
-
-
-def _make_parents(path):
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        os.makedirs(parent, 0o755)
-
-
-def _write(module, entry, bundle, uid, gid, mode):
-    """Write the file's content from the bundle beside it, with its attributes, then move it into place."""
-    _make_parents(entry["path"])
-    source = bundle.extractfile(entry["path"].lstrip("/"))
-    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(entry["path"]), prefix=".etcd_files.")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            while True:
-                chunk = source.read(1024 * 1024)
-                if not chunk:
-                    break
-                handle.write(chunk)
-        os.chown(temporary, uid, gid)
-        os.chmod(temporary, mode)
-        os.replace(temporary, entry["path"])
-    except Exception:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def apply(module, entries, archive):
-    """Write the entries, taking content from archive: its path on the host, or the archive itself."""
-    changed = []
-    if archive is None:
-        bundle = None
-    elif isinstance(archive, str):
-        bundle = tarfile.open(archive)
-    else:
-        bundle = tarfile.open(fileobj=archive)
-    # Every owner and group is looked up before anything is written.
-    ids = [_ids(module, entry) for entry in entries]
-    try:
-        for entry, (uid, gid) in zip(entries, ids):
-            mode = int(normalized_mode(entry["mode"]), 8)
-            found = read_path(entry["path"])
-            if found["state"] not in ("absent", entry["state"]):
-                if entry["state"] == "directory" or found["state"] == "directory":
-                    module.fail_json(msg="%s is a %s on the host, not a %s; move it away first"
-                                     % (entry["path"], found["state"], entry["state"]))
-            write_content = entry["state"] == "file" and bundle is not None and entry["write_content"]
-            if found["state"] == "absent" and entry["state"] == "file" and not write_content:
-                module.fail_json(msg="%s is missing and its content was not sent" % entry["path"])
-            if not (write_content or attributes_differ(entry, found)):
-                continue
-            changed.append(entry["path"])
-            if module.check_mode:
-                continue
-            if write_content:
-                _write(module, entry, bundle, uid, gid, mode)
-            else:
-                if entry["state"] == "directory" and found["state"] == "absent":
-                    _make_parents(entry["path"])
-                    os.mkdir(entry["path"], 0o700)
-                os.chown(entry["path"], uid, gid, follow_symlinks=False)
-                os.chmod(entry["path"], mode)
-    finally:
-        if bundle is not None:
-            bundle.close()
-    return changed
-
-
-def main():
-    entry_spec = dict(ENTRY_SPEC, write_content={"type": "bool", "default": True})
-    module = AnsibleModule(
-        argument_spec={
-            "files": {"type": "list", "elements": "dict", "options": entry_spec},
-            "paths": {"type": "list", "elements": "str"},
-            "_with_content": {"type": "list", "elements": "str", "default": []},
-            "current": {"type": "list", "elements": "dict"},
-            "_bundle": {"type": "str"},
-            "_bundle_data": {"type": "str", "no_log": True},
-        },
-        mutually_exclusive=[("files", "paths")],
-        required_one_of=[("files", "paths")],
-        supports_check_mode=True,
-    )
-    if module.params["paths"] is not None:
-        with_content = set(module.params["_with_content"])
-        module.exit_json(changed=False, current=[read_path(path, path in with_content) for path in module.params["paths"]])
-    try:
-        bundle = module.params["_bundle"]
-        if module.params["_bundle_data"] is not None:
-            bundle = io.BytesIO(base64.b64decode(module.params["_bundle_data"]))
-        changed = apply(module, module.params["files"], bundle)
-    except (OSError, tarfile.TarError, KeyError) as error:
-        module.fail_json(msg="writing the files failed: %s" % error)
-    module.exit_json(changed=bool(changed), changed_paths=changed)
-
-
-if __name__ == "__main__":
-    main()

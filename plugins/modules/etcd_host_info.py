@@ -44,7 +44,7 @@ options:
     elements: path
     default: []
 author:
-  - quorum.etcd developers
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""
@@ -175,7 +175,7 @@ def _proc_start_time(pid: int) -> float:
 
 def read_unit(module: AnsibleModule, service: str) -> dict:
     properties = ["LoadState", "ActiveState", "SubState", "NRestarts", "MainPID"]
-    rc, out, _ = module.run_command(["systemctl", "show", service + ".service"] + ["-p%s" % p for p in properties])
+    rc, out, dummy = module.run_command(["systemctl", "show", service + ".service"] + ["-p%s" % p for p in properties])
     shown = dict(line.split("=", 1) for line in out.splitlines() if "=" in line) if rc == 0 else {}
     pid = int(shown.get("MainPID") or 0)
     return {
@@ -191,7 +191,7 @@ def read_addresses(module: AnsibleModule):
     ip = module.get_bin_path("ip")
     if not ip:
         return None
-    rc, out, _ = module.run_command([ip, "-o", "addr", "show"])
+    rc, out, dummy = module.run_command([ip, "-o", "addr", "show"])
     if rc != 0:
         return None
     return sorted(set(re.findall(r"\binet6? ([0-9a-fA-F.:]+)/", out)))
@@ -242,7 +242,7 @@ def read_listeners() -> list:
 def read_version(module: AnsibleModule, binary: str) -> str:
     if not os.access(binary, os.X_OK):
         return ""
-    rc, out, _ = module.run_command([binary, "--version"])
+    rc, out, dummy = module.run_command([binary, "--version"])
     match = re.search(r"etcd Version: v?([0-9]+\.[0-9]+\.[0-9]+)", out)
     return match.group(1) if rc == 0 and match else ""
 

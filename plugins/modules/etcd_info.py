@@ -28,7 +28,7 @@ notes:
   - A member that does not answer on any of its client URLs is still listed, with RV(members[].reachable=false)
     and the reason in RV(members[].error); the module only fails when no endpoint answers at all.
 author:
-  - quorum.etcd contributors
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""

@@ -72,7 +72,7 @@ options:
     type: bool
     default: false
 author:
-  - quorum.etcd contributors
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""

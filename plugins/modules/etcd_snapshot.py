@@ -139,7 +139,7 @@ notes:
     the restore arguments; it is how a second run knows there is nothing to do. etcd logs a warning about the
     unknown file and otherwise ignores it.
 author:
-  - quorum.etcd contributors
+  - quorum.etcd developers (@quorum)
 """
 
 EXAMPLES = r"""

@@ -19,7 +19,7 @@ USAGES = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedK
 
 def normalize_san(entry: str) -> str:
     """'DNS:x' or 'IP:y' in one spelling, so that ::1 and 0:0::1 compare equal."""
-    kind, _, value = entry.partition(":")
+    kind, dummy, value = entry.partition(":")
     if kind == "IP":
         return "IP:%s" % ipaddress.ip_address(value)
     return "%s:%s" % (kind, value.lower())
