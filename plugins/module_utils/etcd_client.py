@@ -11,6 +11,7 @@ zero values are left out of the JSON, member IDs are uint64 (etcdctl prints them
 from __future__ import annotations
 
 import base64
+import binascii
 import http.client
 import json
 import socket
@@ -32,6 +33,12 @@ GRPC_UNAVAILABLE = 14
 GRPC_UNAUTHENTICATED = 16
 
 _TRANSPORT_ERRORS = (URLError, UrlsConnectionError, OSError, http.client.HTTPException, socket.timeout)
+
+# The snapshot stream: one JSON message per line, each carrying up to 32 KiB of the database.
+STREAM_READ_SIZE = 1 << 20
+STREAM_MAX_LINE = 64 << 20  # anything near this is not etcd
+_RESULT_PREFIX = b'{"result":'
+_BLOB_KEY = b'"blob":"'
 
 
 def etcd_argument_spec() -> dict:
@@ -385,6 +392,209 @@ class EtcdClient:
     def disarm(self, alarm: dict) -> None:
         self.call("/v3/maintenance/alarm", {"action": "DEACTIVATE", "memberID": str(alarm["id_decimal"]),
                                             "alarm": alarm["alarm"]})
+
+    def health(self, endpoint: str) -> tuple[bool, str]:
+        """(healthy, reason) from one member's /health: healthy when it has a leader and no alarm."""
+        try:
+            answer = self.get("/health", endpoint)
+        except EtcdError as exc:
+            return False, str(exc)
+        if str(answer.get("health")).lower() == "true":
+            return True, ""
+        return False, answer.get("reason") or "etcd reports itself unhealthy"
+
+    def version(self, endpoint: str) -> dict:
+        """{"server": ..., "cluster": ...} from one member's /version (cluster is empty before it is decided)."""
+        answer = self.get("/version", endpoint)
+        return {"server": answer.get("etcdserver", ""), "cluster": answer.get("etcdcluster", "")}
+
+    # members --------------------------------------------------------------------------------------
+
+    def member_add(self, peer_urls: list[str], learner: bool = False) -> dict:
+        """Adds a member (a learner when asked) and returns it; it has no name until it starts."""
+        answer = self.call("/v3/cluster/member/add", {"peerURLs": peer_urls, "isLearner": learner})
+        return normalize_member(answer["member"])
+
+    def member_update(self, member_id: int, peer_urls: list[str]) -> None:
+        self.call("/v3/cluster/member/update", {"ID": str(member_id), "peerURLs": peer_urls})
+
+    def member_promote(self, member_id: int, endpoint: str | None = None) -> None:
+        """Promotes a learner; etcd refuses while it is not "in sync with leader"."""
+        self.call("/v3/cluster/member/promote", {"ID": str(member_id)}, endpoint)
+
+    def member_remove(self, member_id: int) -> None:
+        self.call("/v3/cluster/member/remove", {"ID": str(member_id)})
+
+    def move_leader(self, target_id: int, leader_endpoint: str) -> None:
+        """Hands leadership to ``target_id``; etcd takes the request only at the leader."""
+        self.call("/v3/maintenance/transfer-leadership", {"targetID": str(target_id)}, leader_endpoint)
+
+    # maintenance ----------------------------------------------------------------------------------
+
+    def compact(self, revision: int, physical: bool = True, timeout: float | None = None) -> None:
+        """Compacts the key history up to ``revision``; physical waits until the backend has dropped it."""
+        self.call("/v3/kv/compaction", {"revision": str(revision), "physical": physical}, timeout=timeout)
+
+    def defragment(self, endpoint: str, timeout: float | None = None) -> None:
+        """Defragments one member's backend (it answers nothing else meanwhile)."""
+        self.call("/v3/maintenance/defragment", {}, endpoint, timeout=timeout)
+
+    def snapshot(self, endpoint: str):
+        """The bytes of a snapshot streamed by one member, chunk by chunk, in bounded memory.
+
+        Each message is one line ``{"result": {"blob": base64, ...}}``; an error aborts the stream."""
+        used, response = self.open("/v3/maintenance/snapshot", {}, endpoint)
+        try:
+            for line in _stream_lines(response, used):
+                yield _stream_blob(line, used)
+        finally:
+            response.close()
+
+    # leases and keys ------------------------------------------------------------------------------
+
+    def lease_grant(self, ttl: int) -> int:
+        """A new lease of ``ttl`` seconds; returns its ID."""
+        return to_int(self.call("/v3/lease/grant", {"TTL": str(ttl)}).get("ID"))
+
+    def lease_revoke(self, lease_id: int) -> None:
+        self.call("/v3/lease/revoke", {"ID": str(lease_id)})
+
+    def put(self, key: str | bytes, value: str | bytes, lease_id: int = 0) -> int:
+        """Writes one key; returns the revision of the write."""
+        body = {"key": to_b64(key), "value": to_b64(value)}
+        if lease_id:
+            body["lease"] = str(lease_id)
+        return to_int((self.call("/v3/kv/put", body).get("header") or {}).get("revision"))
+
+    def range(self, key: str | bytes, prefix: bool = False, revision: int = 0,
+              endpoint: str | None = None) -> list[dict]:
+        """The keys at ``key`` (or under it, with prefix) as [{"key", "value", "mod_revision", "lease"}]."""
+        answer = self.call("/v3/kv/range", self._range_body(key, prefix, revision), endpoint)
+        return [{"key": from_b64(kv.get("key")), "value": from_b64(kv.get("value")),
+                 "mod_revision": to_int(kv.get("mod_revision")), "lease": to_int(kv.get("lease"))}
+                for kv in answer.get("kvs") or []]
+
+    def count(self, key: str | bytes = b"\x00", prefix: bool = False, revision: int = 0,
+              endpoint: str | None = None) -> int:
+        """How many keys ``range`` would return; by default every key in the key space."""
+        body = self._range_body(key, prefix, revision)
+        if key == b"\x00" and not prefix:
+            body["range_end"] = to_b64(b"\x00")
+        body["count_only"] = True
+        return to_int(self.call("/v3/kv/range", body, endpoint).get("count"))
+
+    def delete(self, key: str | bytes, prefix: bool = False) -> int:
+        """Deletes a key (or every key under it); returns how many were deleted."""
+        body = {"key": to_b64(key)}
+        if prefix:
+            body["range_end"] = to_b64(prefix_range_end(key))
+        return to_int(self.call("/v3/kv/deleterange", body).get("deleted"))
+
+    @staticmethod
+    def _range_body(key: str | bytes, prefix: bool, revision: int) -> dict:
+        body = {"key": to_b64(key)}
+        if prefix:
+            body["range_end"] = to_b64(prefix_range_end(key))
+        if revision:
+            body["revision"] = str(revision)
+        return body
+
+    # access control -------------------------------------------------------------------------------
+
+    def auth_enabled(self) -> bool:
+        """Whether authentication is on (etcd 3.5 and later; 3.4 has no status call and raises)."""
+        return bool(self.call("/v3/auth/status").get("enabled", False))
+
+    def auth_enable(self) -> None:
+        self.call("/v3/auth/enable")
+        self._tokens.clear()  # tokens from before are void; etcd would take the request as the certificate's user
+
+    def auth_disable(self) -> None:
+        self.call("/v3/auth/disable")
+        self._tokens.clear()
+
+    def users(self) -> list[str]:
+        return list(self.call("/v3/auth/user/list").get("users") or [])
+
+    def user_add(self, name: str, password: str | None = None) -> None:
+        """Adds a user; without a password it can only authenticate by client certificate."""
+        if password is None:
+            self.call("/v3/auth/user/add", {"name": name, "options": {"no_password": True}})
+        else:
+            self.call("/v3/auth/user/add", {"name": name, "password": password})
+
+    def user_delete(self, name: str) -> None:
+        self.call("/v3/auth/user/delete", {"name": name})
+
+    def user_roles(self, name: str) -> list[str]:
+        return list(self.call("/v3/auth/user/get", {"name": name}).get("roles") or [])
+
+    def user_grant_role(self, name: str, role: str) -> None:
+        self.call("/v3/auth/user/grant", {"user": name, "role": role})
+
+    def user_revoke_role(self, name: str, role: str) -> None:
+        self.call("/v3/auth/user/revoke", {"name": name, "role": role})
+
+    def roles(self) -> list[str]:
+        return list(self.call("/v3/auth/role/list").get("roles") or [])
+
+    def role_add(self, name: str) -> None:
+        self.call("/v3/auth/role/add", {"name": name})
+
+    def role_delete(self, name: str) -> None:
+        self.call("/v3/auth/role/delete", {"role": name})
+
+    def role_permissions(self, name: str) -> list[dict]:
+        """[{"permission": "READ"|"WRITE"|"READWRITE", "key": bytes, "range_end": bytes}]."""
+        answer = self.call("/v3/auth/role/get", {"role": name})
+        return [{"permission": perm.get("permType", "READ"), "key": from_b64(perm.get("key")),
+                 "range_end": from_b64(perm.get("range_end"))} for perm in answer.get("perm") or []]
+
+    def role_grant(self, name: str, permission: str, key: str | bytes, prefix: bool = False) -> None:
+        """Grants READ, WRITE or READWRITE on a key, or on every key under it with prefix."""
+        perm = {"permType": permission, "key": to_b64(key)}
+        if prefix:
+            perm["range_end"] = to_b64(prefix_range_end(key))
+        self.call("/v3/auth/role/grant", {"name": name, "perm": perm})
+
+
+def _stream_lines(response, endpoint: str):
+    """The non-empty lines of a streamed body, holding at most one line and one read in memory."""
+    read = getattr(response, "read1", None) or response.read
+    pending = b""
+    while True:
+        try:
+            data = read(STREAM_READ_SIZE)
+        except (OSError, http.client.HTTPException) as exc:
+            raise EtcdError("the snapshot stream from %s broke off: %s" % (endpoint, to_native(exc) or repr(exc)),
+                            endpoint)
+        if not data:
+            break
+        lines = (pending + data).split(b"\n") if pending else data.split(b"\n")
+        pending = lines.pop()
+        if len(pending) > STREAM_MAX_LINE:
+            raise EtcdError("the snapshot stream sent a line longer than %d bytes" % STREAM_MAX_LINE, endpoint)
+        for line in lines:
+            if line.strip():
+                yield line
+    if pending.strip():
+        yield pending
+
+
+def _stream_blob(line: bytes, endpoint: str) -> bytes:
+    """The bytes one stream message carries. Result lines are cut without a JSON parse: base64 has no quote,
+    so the first ``"blob":"`` is the key and the next quote ends the value. Anything else goes through json."""
+    if line.startswith(_RESULT_PREFIX):
+        start = line.find(_BLOB_KEY)
+        end = line.find(b'"', start + len(_BLOB_KEY)) if start > 0 else -1
+        if end > 0:
+            return binascii.a2b_base64(memoryview(line)[start + len(_BLOB_KEY):end])
+    message = json.loads(line)
+    if "error" in message:
+        err = message["error"]
+        raise EtcdError("etcd at %s aborted the snapshot: %s"
+                        % (endpoint, err.get("message") if isinstance(err, dict) else err), endpoint)
+    return from_b64(message.get("result", {}).get("blob"))
 
 
 def client_or_fail(module) -> EtcdClient:

@@ -233,9 +233,9 @@ class Defragmenter:
         current = before
         for attempt in range(rounds):
             try:
-                lease = self.client.call("/v3/lease/grant", {"TTL": "5"})
+                lease_id = self.client.lease_grant(5)
                 time.sleep(0.25)  # longer than etcd's default backend batch interval (100 ms)
-                self.client.call("/v3/lease/revoke", {"ID": lease["ID"]})
+                self.client.lease_revoke(lease_id)
             except EtcdApiError:
                 pass  # refused under a NOSPACE alarm; such members are defragmented whatever their figures say
             time.sleep(0.25)
@@ -250,8 +250,7 @@ class Defragmenter:
             self.result["compacted_revision"] = revision
             return
         try:
-            self.client.call("/v3/kv/compaction", {"revision": str(revision), "physical": True},
-                             timeout=self.p["defrag_timeout"])
+            self.client.compact(revision, physical=True, timeout=self.p["defrag_timeout"])
         except EtcdApiError as exc:
             if ALREADY_COMPACTED in exc.server_message:
                 return
@@ -272,8 +271,7 @@ class Defragmenter:
         self.changed = True
         self.result["leader_transferred_to"] = target["id"]
         if not self.module.check_mode:
-            self.client.call("/v3/maintenance/transfer-leadership", {"targetID": str(target["id_decimal"])},
-                             statuses[leader["id"]]["endpoint"])
+            self.client.move_leader(target["id_decimal"], statuses[leader["id"]]["endpoint"])
 
     def defragment(self, member: dict, status: dict, leader: str, members: list, statuses: dict) -> dict:
         wanted, reason = defrag_decision(status["db_size"], status["db_size_in_use"],
@@ -291,7 +289,7 @@ class Defragmenter:
             self.transfer_leadership(member, members, statuses)
         if self.module.check_mode:
             return entry
-        self.client.call("/v3/maintenance/defragment", {}, status["endpoint"], timeout=self.p["defrag_timeout"])
+        self.client.defragment(status["endpoint"], timeout=self.p["defrag_timeout"])
         after = self.client.status(status["endpoint"])
         entry.update(db_size_after=after["db_size"], db_size_in_use_after=after["db_size_in_use"])
         return entry

@@ -185,12 +185,7 @@ from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
 
 def endpoint_health(client, endpoint: str) -> dict:
     started = time.monotonic()
-    try:
-        answer = client.get("/health", endpoint)
-        healthy = str(answer.get("health")).lower() == "true"
-        reason = "" if healthy else (answer.get("reason") or "etcd reports itself unhealthy")
-    except EtcdError as exc:
-        healthy, reason = False, str(exc)
+    healthy, reason = client.health(endpoint)
     return {"endpoint": endpoint, "healthy": healthy, "reason": reason,
             "took": round(time.monotonic() - started, 3)}
 
@@ -207,9 +202,9 @@ def describe_member(client, member: dict, alarmed: set) -> dict:
         info[key] = status[key]
     info["server_version"] = status["version"]
     try:
-        versions = client.get("/version", status["endpoint"])
-        info["server_version"] = versions.get("etcdserver", info["server_version"])
-        info["cluster_version"] = versions.get("etcdcluster", "")
+        versions = client.version(status["endpoint"])
+        info["server_version"] = versions["server"] or info["server_version"]
+        info["cluster_version"] = versions["cluster"]
     except EtcdError as exc:
         info["error"] = str(exc)
     info["healthy"] = status["leader"] != "0" and member["id"] not in alarmed and not status["errors"]

@@ -155,8 +155,8 @@ actions:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
-    EtcdApiError, EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together,
-    normalize_member, parse_member_id, wait_until)
+    EtcdApiError, EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together, parse_member_id,
+    wait_until)
 
 NOT_IN_SYNC = "in sync with leader"
 
@@ -200,12 +200,13 @@ class MemberManager:
         self.changed = False
         _cluster, self.members = client.member_list()
 
-    def act(self, description: str, path: str, body: dict) -> dict:
+    def act(self, description: str, operation, *args):
+        """Records the action and, outside check mode, runs it (a client operation)."""
         self.actions.append(description)
         self.changed = True
         if self.module.check_mode:
-            return {}
-        return self.client.call(path, body)
+            return None
+        return operation(*args)
 
     def target(self) -> dict | None:
         p = self.params
@@ -222,18 +223,16 @@ class MemberManager:
         if member is None:
             if not p["peer_urls"]:
                 self.module.fail_json(msg="peer_urls is required to add member %s" % p["name"])
-            answer = self.act("added as learner" if p["learner"] else "added", "/v3/cluster/member/add",
-                              {"peerURLs": p["peer_urls"], "isLearner": p["learner"]})
+            member = self.act("added as learner" if p["learner"] else "added", self.client.member_add,
+                              p["peer_urls"], p["learner"])
             if self.module.check_mode:
                 return {"id": "", "id_decimal": 0, "name": p["name"] or "", "peer_urls": p["peer_urls"],
                         "client_urls": [], "is_learner": p["learner"]}
-            member = normalize_member(answer["member"])
         elif p["name"] and member["name"] and member["name"] != p["name"]:
             self.module.fail_json(msg="peer URL(s) %s already belong to member %s (%s), not to %s"
                                   % (", ".join(p["peer_urls"]), member["name"], member["id"], p["name"]))
         elif p["peer_urls"] and set(p["peer_urls"]) != set(member["peer_urls"]):
-            self.act("peer URLs updated", "/v3/cluster/member/update",
-                     {"ID": str(member["id_decimal"]), "peerURLs": p["peer_urls"]})
+            self.act("peer URLs updated", self.client.member_update, member["id_decimal"], p["peer_urls"])
             member = dict(member, peer_urls=p["peer_urls"])
         if p["promote"] and member["is_learner"]:
             self.promote(member)
@@ -248,8 +247,7 @@ class MemberManager:
         # Asking the leader directly spares a forwarded request per attempt (5 s each with etcd 3.5).
         leader = (self.client.leader_urls(self.members) or [None])[0]
         try:
-            wait_until(lambda: self.client.call("/v3/cluster/member/promote", {"ID": str(member["id_decimal"])},
-                                                leader),
+            wait_until(lambda: self.client.member_promote(member["id_decimal"], leader),
                        lambda exc: isinstance(exc, EtcdApiError) and NOT_IN_SYNC in exc.server_message,
                        self.params["promote_timeout"])
         except EtcdApiError as exc:
@@ -277,7 +275,7 @@ class MemberManager:
             refusal = removal_refusal(self.members, member, self.healthy_ids(member))
             if refusal:
                 self.module.fail_json(msg=refusal + "; set force=true to remove it anyway", members=self.members)
-        self.act("removed", "/v3/cluster/member/remove", {"ID": str(member["id_decimal"])})
+        self.act("removed", self.client.member_remove, member["id_decimal"])
         return None
 
     def run(self) -> dict:

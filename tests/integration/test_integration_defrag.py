@@ -15,12 +15,12 @@ MODULE = "quorum.etcd.etcd_defrag"
 def client(shared_cluster):
     import sys
     sys.path.insert(0, str(COLLECTIONS))
-    from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdClient, to_b64
+    from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdClient
     client = EtcdClient(**shared_cluster.conn())
-    blob = to_b64(os.urandom(96 * 1024))
+    blob = os.urandom(96 * 1024)
     for i in range(40):
-        client.call("/v3/kv/put", {"key": to_b64("/garbage/%02d" % i), "value": blob})
-    client.call("/v3/kv/deleterange", {"key": to_b64("/garbage/"), "range_end": to_b64("/garbage0")})
+        client.put("/garbage/%02d" % i, blob)
+    client.delete("/garbage/", prefix=True)
     return client
 
 

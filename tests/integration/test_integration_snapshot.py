@@ -1,4 +1,5 @@
-"""etcd_snapshot against real etcd: save (with retention), status, restore (and start etcd on the result)."""
+"""etcd_snapshot and etcd_snapshot_info against real etcd: save (with retention), check, restore (and start etcd on
+the result)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from etcdlab import Member, bin_dir, run_tasks
 
 MODULE = "quorum.etcd.etcd_snapshot"
+INFO = "quorum.etcd.etcd_snapshot_info"
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +48,7 @@ def test_save_status_and_retention(cluster, tmp_path):
 
     saved, status, age_only = run_tasks([
         {MODULE: dict(conn, path=target, retention_count=3)},
-        {MODULE: dict(conn, path=target, state="status")},
+        {INFO: dict(path=target, **tools(cluster))},
         {MODULE: dict(conn, path=str(tmp_path / "newer.db"), retention_age="2d", retention_pattern="*.db")},
     ])
     assert saved["changed"], saved
@@ -83,9 +85,9 @@ def test_status_of_damaged_file_and_without_tool(cluster, tmp_path):
     data[5000] ^= 0xFF
     damaged.write_bytes(bytes(data))
     good, bad, missing = run_tasks([
-        {MODULE: dict(path=str(target), state="status", **tools(cluster))},
-        {MODULE: dict(path=str(damaged), state="status", read_status=False)},
-        {MODULE: dict(path=str(tmp_path / "nope.db"), state="status")},
+        {INFO: dict(path=str(target), **tools(cluster))},
+        {INFO: dict(path=str(damaged), read_status=False)},
+        {INFO: dict(path=str(tmp_path / "nope.db"))},
     ])
     assert good["valid"] and good["revision"] == saved["revision"]
     assert bad["hash_valid"] is False and bad["valid"] is False

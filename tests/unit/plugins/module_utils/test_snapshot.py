@@ -1,4 +1,4 @@
-"""etcd_snapshot's pure parts: integrity hash, stream parsing, retention."""
+"""Snapshots: the integrity hash, the stream from the client, retention."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ import random
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdError
-from ansible_collections.quorum.etcd.plugins.modules import etcd_snapshot as snap
+from ansible_collections.quorum.etcd.plugins.module_utils import etcd_client
+from ansible_collections.quorum.etcd.plugins.module_utils import snapshot as snap
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdClient, EtcdError
+
+ENDPOINT = "https://a:2379"
 
 
 def snapshot_bytes(size):
@@ -55,6 +58,16 @@ class ChunkedBody:
     def read(self, amount):
         return self.stream.read(min(amount, next(self.sizes)))
 
+    def close(self):
+        self.stream.close()
+
+
+def streamed(body, monkeypatch):
+    """What EtcdClient.snapshot yields when the member answers with ``body``."""
+    client = EtcdClient([ENDPOINT])
+    monkeypatch.setattr(client, "open", lambda path, request, endpoint: (endpoint, body))
+    return b"".join(client.snapshot(ENDPOINT))
+
 
 def gateway_stream(data, chunk=32 * 1024):
     lines = []
@@ -67,26 +80,25 @@ def gateway_stream(data, chunk=32 * 1024):
     return b"\n".join(lines) + b"\n"
 
 
-def test_stream_reassembles_snapshot_whatever_the_reads():
+def test_stream_reassembles_snapshot_whatever_the_reads(monkeypatch):
     data = snapshot_bytes(300000)
     rng = random.Random(1)
     body = ChunkedBody(gateway_stream(data), iter(lambda: rng.choice([1, 7, 4096, 65536]), None))
-    out = b"".join(snap.blobs(snap.iter_lines(body, read_size=65536), "https://a:2379"))
-    assert out == data
+    assert streamed(body, monkeypatch) == data
 
 
-def test_stream_error_message():
+def test_stream_error_message(monkeypatch):
     body = ChunkedBody(gateway_stream(b"abc") + b'{"error":{"grpc_code":2,"message":"snapshot failed"}}\n',
                        iter(lambda: 10, None))
     with pytest.raises(EtcdError, match="etcd at https://a:2379 aborted the snapshot: snapshot failed"):
-        list(snap.blobs(snap.iter_lines(body), "https://a:2379"))
+        streamed(body, monkeypatch)
 
 
 def test_stream_refuses_runaway_line(monkeypatch):
-    monkeypatch.setattr(snap, "MAX_LINE", 100)
+    monkeypatch.setattr(etcd_client, "STREAM_MAX_LINE", 100)
     body = ChunkedBody(b"x" * 1000, iter(lambda: 50, None))
     with pytest.raises(EtcdError, match="longer than 100 bytes"):
-        list(snap.iter_lines(body, read_size=50))
+        streamed(body, monkeypatch)
 
 
 @pytest.mark.parametrize("text,seconds", [("90", 90), ("90s", 90), ("15m", 900), ("12h", 43200),
@@ -118,9 +130,12 @@ def test_select_expired_never_drops_the_new_snapshot():
     assert snap.select_expired([("/b/x.db", now - 10)], 1, None, now, "/b/new.db") == ["/b/x.db"]
 
 
-def test_stream_that_breaks_off_names_the_endpoint():
+def test_stream_that_breaks_off_names_the_endpoint(monkeypatch):
     class Broken:
         def read(self, amount):
             raise TimeoutError("timed out")
+
+        def close(self):
+            pass
     with pytest.raises(EtcdError, match="the snapshot stream from https://a:2379 broke off: timed out"):
-        list(snap.iter_lines(Broken(), endpoint="https://a:2379"))
+        streamed(Broken(), monkeypatch)
