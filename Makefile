@@ -13,12 +13,12 @@ ETCDCTL := /etc/etcd/etcdctl.sh
 MOLECULE_SCENARIOS := single cluster
 MOLECULE_IMAGES := bookworm trixie
 
-.PHONY: help venv lab lab-down test unit preflight lint integration lab-tests molecule bench-deploy build
+.PHONY: help venv lab lab-down test unit sanity preflight lint integration lab-tests molecule bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
 	@echo "make lab-down  remove the lab containers, networks and mirror"
-	@echo "make test      everything: unit, lint, integration and molecule tests"
+	@echo "make test      everything: unit, sanity, lint, integration, lab and molecule tests"
 
 $(BIN)/ansible-playbook: requirements.txt
 	python3 -m venv $(VENV)
@@ -42,6 +42,10 @@ lab-down:
 
 unit: venv
 	pytest -q tests/unit
+
+# ansible-test sanity, offline, with no ignore file (its own pinned tools, in .cache/sanity).
+sanity: venv
+	bash tests/sanity/run
 
 preflight: venv
 	pytest -q tests/playbooks
@@ -68,7 +72,7 @@ molecule: venv
 	MOLECULE_IMAGE=trixie molecule test -s five
 	molecule test -s package
 
-test: unit preflight lint integration lab-tests molecule
+test: unit sanity preflight lint integration lab-tests molecule
 
 bench-deploy: venv
 	bench/deploy

@@ -51,19 +51,14 @@ _list:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-try:
-    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import ca_key_state
-except ImportError as error:  # cryptography is missing on the controller
-    IMPORT_ERROR = error
-else:
-    IMPORT_ERROR = None
+from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import CRYPTOGRAPHY_ERROR, ca_key_state
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        if IMPORT_ERROR is not None:
+        if CRYPTOGRAPHY_ERROR is not None:
             raise AnsibleLookupError("etcd_ca_key_state needs the Python cryptography library on the controller: %s"
-                                     % IMPORT_ERROR)
+                                     % CRYPTOGRAPHY_ERROR)
         self.set_options(var_options=variables, direct=kwargs)
         results = []
         for path in terms:

@@ -82,18 +82,13 @@ _list:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-try:
-    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import certificates_due
-except ImportError as error:  # cryptography is missing on the controller
-    IMPORT_ERROR = error
-else:
-    IMPORT_ERROR = None
+from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import CRYPTOGRAPHY_ERROR, certificates_due
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        if IMPORT_ERROR is not None:
-            raise AnsibleLookupError("etcd_certificates_due needs the Python cryptography library on the controller: %s" % IMPORT_ERROR)
+        if CRYPTOGRAPHY_ERROR is not None:
+            raise AnsibleLookupError("etcd_certificates_due needs the Python cryptography library on the controller: %s" % CRYPTOGRAPHY_ERROR)
         self.set_options(var_options=variables, direct=kwargs)
         try:
             return certificates_due(

@@ -340,8 +340,8 @@ class Restorer:
         try:
             rc, out, err = self.tool.run(self.command(into))
             if rc != 0:
-                self.fail("%s snapshot restore of %s failed (rc %d): %s" % (self.tool.path, self.p["path"], rc,
-                                                                           (err or out).strip()))
+                self.fail("%s snapshot restore of %s failed (rc %d): %s"
+                          % (self.tool.path, self.p["path"], rc, (err or out).strip()))
             with open(os.path.join(into, MARKER), "w") as handle:
                 json.dump(wanted, handle, indent=2, sort_keys=True)
             os.chmod(into, 0o700)

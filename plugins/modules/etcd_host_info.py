@@ -22,6 +22,7 @@ attributes:
     description: Reads only.
   diff_mode:
     support: none
+    description: It only reads.
 options:
   service:
     description: The etcd unit's name, without C(.service).

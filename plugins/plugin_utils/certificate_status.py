@@ -10,11 +10,16 @@ import ipaddress
 import os
 from typing import Iterable, Optional
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-USAGES = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+except ImportError as error:  # ansible-core requires cryptography; the lookups name it if it is missing
+    CRYPTOGRAPHY_ERROR: Optional[ImportError] = error
+    USAGES: dict = {}
+else:
+    CRYPTOGRAPHY_ERROR = None
+    USAGES = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
 
 
 def normalize_san(entry: str) -> str:

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.quorum.etcd.plugins.module_utils.config_file import config_file
+from ansible_run import ansible_playbook
 
 REPO = Path(__file__).resolve().parents[2]
 CACHE = REPO / ".cache"
@@ -32,9 +33,9 @@ VERSIONS = ("3.4.23", "3.5.16")
 ROOT_PASSWORD = "r00t-Secret"
 CLIENT_PORT = 23790
 PEER_PORT = 23800
-# The role defaults that are plain values (the others are templates, filled in per member by Cluster.settings).
-ROLE_DEFAULTS = {name: value for name, value in
-                 yaml.safe_load((REPO / "roles" / "etcd" / "defaults" / "main.yml").read_text()).items()
+# The roles' defaults that are plain values (the others are templates, filled in per member by Cluster.settings).
+ROLE_DEFAULTS = {name: value for defaults in sorted((REPO / "roles").glob("*/defaults/main.yml"))
+                 for name, value in yaml.safe_load(defaults.read_text()).items()
                  if not (isinstance(value, str) and "{{" in value)}
 # What the tests change from the role defaults: faster elections, a smaller quota, etcd's log on stderr.
 TEST_SETTINGS = {
@@ -262,7 +263,7 @@ class Cluster:
         if auth:
             cmd += ["--user", f"root:{ROOT_PASSWORD}"]
         res = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60,
-                             env=dict(os.environ, ETCDCTL_API="3"))
+                             env=dict(os.environ, ETCDCTL_API="3"), check=False)
         if res.returncode:
             raise RuntimeError(f"etcdctl {' '.join(args)} failed: {res.stderr}")
         return res.stdout
@@ -329,7 +330,7 @@ def old_python() -> str | None:
     candidates += sorted(str(p) for p in Path(os.path.expanduser("~/.pyenv/versions")).glob("3.9*/bin/python3.9"))
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 9)"],
-                          capture_output=True).returncode == 0:
+                          capture_output=True, check=False).returncode == 0:
             return candidate
     return None
 
@@ -343,21 +344,20 @@ def run_tasks(tasks: list[dict], check: bool = False, diff: bool = False, env: d
             dict(task, ignore_errors=True) for task in tasks]}]
         (work / "play.yml").write_text(yaml.safe_dump(play))
         (work / "ansible.cfg").write_text("[defaults]\nretry_files_enabled = false\n")  # not the repo's
-        cmd = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", "localhost,",
-               "-c", "local", "-e", f"ansible_python_interpreter={python or sys.executable}", str(work / "play.yml")]
+        cmd = ["-i", "localhost,", "-c", "local", "-e", f"ansible_python_interpreter={python or sys.executable}",
+               str(work / "play.yml")]
         if check:
             cmd.append("--check")
         if diff:
             cmd.append("--diff")
-        full_env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
-                        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_NOCOLOR="1",
-                        ANSIBLE_LOCAL_TEMP=str(work / "tmp"), ANSIBLE_HOME=str(work / "home"),
-                        ANSIBLE_DEPRECATION_WARNINGS="0", ANSIBLE_CONFIG=str(work / "ansible.cfg"))
-        for key in [k for k in full_env if k.startswith("ETCDCTL_")]:
-            del full_env[key]
+        # No ETCDCTL_* of this process's: the modules would take them as defaults.
+        full_env: dict[str, str | None] = {key: None for key in os.environ if key.startswith("ETCDCTL_")}
+        full_env.update(ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_LOCAL_TEMP=str(work / "tmp"),
+                        ANSIBLE_HOME=str(work / "home"), ANSIBLE_DEPRECATION_WARNINGS="0",
+                        ANSIBLE_CONFIG=str(work / "ansible.cfg"))
         full_env.update(env or {})
         started = time.monotonic()
-        res = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300, cwd=work)
+        res = ansible_playbook(cmd, env=full_env, timeout=300, cwd=work)
         print("ansible-playbook: %d task(s) in %.1fs" % (len(tasks), time.monotonic() - started))
         try:
             report = json.loads(res.stdout)

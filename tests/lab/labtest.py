@@ -16,6 +16,7 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
+from ansible_run import ansible_playbook
 from writeload import WriteLoad
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,19 +78,18 @@ class Lab:
 
     def playbook(self, extra_vars: Optional[dict] = None, hostvars: Optional[Dict[str, dict]] = None,
                  extra_hosts: Optional[Dict[str, dict]] = None, args: tuple = (), timeout: int = 600) -> Run:
-        command = ["ansible-playbook", str(REPO / "playbooks" / "cluster.yml"), "-i", str(self.inventory(hostvars, extra_hosts))]
+        command = [str(REPO / "playbooks" / "cluster.yml"), "-i", str(self.inventory(hostvars, extra_hosts))]
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
-        env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_NOCOLOR="1",
-                   ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"))
-        done = subprocess.run(command + list(args), env=env, capture_output=True, text=True, timeout=timeout)
+        done = ansible_playbook(command + list(args), timeout=timeout)
         return Run(done.returncode, done.stdout + done.stderr)
 
     # --- looking at the members ----------------------------------------------------------------------
 
     @staticmethod
     def sh(node: str, script: str, check: bool = True) -> str:
-        done = subprocess.run(["docker", "exec", node, "sh", "-c", script], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(["docker", "exec", node, "sh", "-c", script], capture_output=True, text=True, timeout=120,
+                              check=False)
         if check and done.returncode != 0:
             raise AssertionError("%s: %s failed: %s%s" % (node, script, done.stdout, done.stderr))
         return done.stdout
@@ -111,7 +111,7 @@ class Lab:
 
     def healthy(self) -> bool:
         done = subprocess.run(["docker", "exec", NODES[0], "/etc/etcd/etcdctl.sh", "endpoint", "health", "--cluster"],
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, check=False)
         return done.returncode == 0 and done.stdout.count("is healthy") == len(NODES)
 
     def wait(self, condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:

@@ -11,7 +11,7 @@ import re
 import subprocess
 import time
 
-from labtest import ADDRESSES, LAB, NODES, Loaded, journal_count, restarted
+from labtest import ADDRESSES, NODES, Loaded, journal_count, restarted
 
 FIRST, SECOND, THIRD = NODES
 # The setting the flows before leave the cluster with, for the flows after that change nothing.

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A bounded write load on an etcd cluster, to prove that a rolling operation loses no write.
 
 Writes go to etcd's v3 JSON gateway (``POST {endpoint}/v3/kv/put``) over HTTPS with a client
@@ -355,7 +354,7 @@ class WriteLoad:
             for endpoint in self._endpoints:
                 endpoint.close()
         with self._lock:
-            lost = sorted(k for k, (value, _) in self.acknowledged.items() if found.get(k) != value)
+            lost = sorted(k for k, (value, _latency) in self.acknowledged.items() if found.get(k) != value)
             self.result.lost = lost
         return list(lost)
 
@@ -381,7 +380,7 @@ class WriteLoad:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--endpoints", required=True, action="append",
                         help="client URLs, comma-separated or repeated (https://10.0.0.1:2379)")
     parser.add_argument("--cacert", required=True)

@@ -7,13 +7,12 @@ transfer and the module are the real ones; only the host is this machine.
 import json
 import os
 import stat
-import subprocess
 import sys
 
 import pytest
 import yaml
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ansible_run import ansible_playbook
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="sets file owners, which needs root")
 
@@ -21,17 +20,10 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="sets file owners, whi
 def play(tmp_path, tasks, *options):
     """Runs the tasks on localhost; returns each task's result by name."""
     (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
-    env = dict(
-        os.environ,
-        ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        ANSIBLE_CALLBACK_RESULT_FORMAT="json",
-    )
-    run = subprocess.run(
-        ["ansible-playbook", "-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter=" + sys.executable,
+    run = ansible_playbook(
+        ["-i", "localhost,", "-c", "local", "-e", "ansible_python_interpreter=" + sys.executable,
          str(tmp_path / "play.yml")] + list(options),
-        env=env, capture_output=True, text=True, timeout=300,
+        env={"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json"}, timeout=300,
     )
     report = json.loads(run.stdout)
     results = {task["task"]["name"]: task["hosts"]["localhost"] for task in report["plays"][0]["tasks"]}
@@ -141,7 +133,7 @@ def test_a_read_lists_what_is_there_and_later_calls_decide_from_it(tmp_path, lay
         {"name": "read", "quorum.etcd.etcd_files": {"paths": paths}, "register": "installed"},
         # Changed after the read: a call that decides from the read does not see it.
         {"name": "tamper", "ansible.builtin.copy": {"dest": str(config), "content": "name: later\n", "mode": "0640",
-                                                     "group": "daemon"}},
+                                                    "group": "daemon"}},
         files_task("write", files, current="{{ installed.current }}"),
     ]
     rc, results = play(tmp_path, tasks)
@@ -172,7 +164,7 @@ def test_bad_entries_are_refused_by_name(tmp_path, entry, message):
 def test_an_owner_the_host_lacks_is_named_and_nothing_is_written(tmp_path):
     dest = tmp_path / "host" / "key.pem"
     rc, results = play(tmp_path, [files_task("write", [{"path": str(dest), "content": "k", "mode": "0600",
-                                                         "owner": "quorum-no-such-user"}])])
+                                                        "owner": "quorum-no-such-user"}])])
     assert rc != 0
     assert "owner quorum-no-such-user does not exist on the host" in results["write"]["msg"]
     assert not dest.exists()

@@ -165,7 +165,7 @@ def test_all_endpoints_unreachable_names_each_and_why():
         if endpoint == "https://a:2379":
             return URLError(ConnectionRefusedError(111, "Connection refused"))
         return TimeoutError("timed out")
-    client, _ = client_with(behaviour)
+    client = client_with(behaviour)[0]
     with pytest.raises(ec.EtcdConnectionError) as caught:
         client.call("/v3/maintenance/status")
     assert str(caught.value) == ("cannot reach any etcd endpoint (https://a:2379: [Errno 111] Connection refused; "
@@ -206,7 +206,7 @@ def test_bad_credentials():
         assert path == "/v3/auth/authenticate" and body == {"name": "root", "password": "wrong"}
         return http_error(endpoint + path, 400, {"code": 3, "message":
                                                  "etcdserver: authentication failed, invalid user ID or password"})
-    client, _ = client_with(behaviour, user="root", password="wrong")
+    client = client_with(behaviour, user="root", password="wrong")[0]
     with pytest.raises(ec.EtcdAuthError) as caught:
         client.call("/v3/maintenance/status")
     assert str(caught.value) == ("authentication as user 'root' failed at https://a:2379: "
@@ -250,5 +250,5 @@ def test_wait_until_retries_only_what_it_is_told(monkeypatch):
         return "done"
     assert ec.wait_until(flaky, lambda e: "in sync" in e.server_message, timeout=60) == "done"
     with pytest.raises(ec.EtcdApiError):
-        ec.wait_until(lambda: (_ for _ in ()).throw(ec.EtcdApiError("y", server_message="other")),
+        ec.wait_until(lambda: (never for never in ()).throw(ec.EtcdApiError("y", server_message="other")),
                       lambda e: "in sync" in e.server_message, timeout=60)

@@ -43,7 +43,7 @@ def make_ca(cn="test CA"):
     return key, cert
 
 
-def make_leaf(ca, cn="etcd-1", sans=("etcd-1", "10.0.0.1", "::1"), days=700, usages=USAGES, key=None):
+def make_leaf(ca, cn="etcd-1", sans=("etcd-1", "10.0.0.1", "::1"), days=700, usages=tuple(USAGES), key=None):
     import ipaddress
 
     ca_key, ca_cert = ca
@@ -82,12 +82,12 @@ def _reason(ca, cert, key, **overrides):
 
 
 def test_a_matching_certificate_is_left_alone(ca):
-    cert, key, _ = make_leaf(ca)
+    cert, key = make_leaf(ca)[:2]
     assert _reason(ca, cert, key) == ""
 
 
 def test_san_spelling_does_not_matter(ca):
-    cert, key, _ = make_leaf(ca)
+    cert, key = make_leaf(ca)[:2]
     assert _reason(ca, cert, key, sans=["DNS:ETCD-1", "IP:10.0.0.1", "IP:0:0::1"]) == ""
 
 
@@ -102,30 +102,30 @@ def test_san_spelling_does_not_matter(ca):
     ],
 )
 def test_what_makes_a_certificate_due(ca, change, expected):
-    cert, key, _ = make_leaf(ca)
+    cert, key = make_leaf(ca)[:2]
     assert _reason(ca, cert, key, **change) == expected
 
 
 def test_missing_certificate_or_key(ca):
-    cert, key, _ = make_leaf(ca)
+    cert, key = make_leaf(ca)[:2]
     assert _reason(ca, None, key) == "not issued yet"
     assert _reason(ca, cert, None) == "its key is missing"
 
 
 def test_replaced_key(ca):
-    cert, _, _ = make_leaf(ca)
+    cert = make_leaf(ca)[0]
     other = _pem_key(ec.generate_private_key(ec.SECP256R1()))
     assert _reason(ca, cert, other) == "its key was replaced"
 
 
 def test_certificate_from_another_ca(ca):
-    cert, key, _ = make_leaf(make_ca("other CA"))
+    cert, key = make_leaf(make_ca("other CA"))[:2]
     assert _reason(ca, cert, key) == "issued by another CA"
 
 
 def test_certificates_due_reads_the_directory(tmp_path, ca):
     (tmp_path / "ca.pem").write_bytes(ca[1].public_bytes(serialization.Encoding.PEM))
-    cert, key, _ = make_leaf(ca, days=10)
+    cert, key = make_leaf(ca, days=10)[:2]
     (tmp_path / "etcd.pem").write_bytes(cert)
     (tmp_path / "etcd-key.pem").write_bytes(key)
     due = certificates_due(str(tmp_path), ["etcd", "peer"], str(tmp_path / "ca.pem"), "etcd-1", SANS, USAGES, 30)
