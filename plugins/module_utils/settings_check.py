@@ -16,11 +16,12 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible_collections.quorum.etcd.plugins.module_utils.release import release_architecture
+from ansible_collections.quorum.etcd.plugins.module_utils.topology import is_ip
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import (
     CONFIG_KEYS, SUPPORTED_MINORS, is_tls_key, minor)
 
 # What uname -m says on the machines etcd publishes releases for.
-RELEASE_ARCHITECTURES = frozenset({"x86_64", "amd64", "aarch64", "arm64"})
 # etcd refuses an election timeout above this (etcdserver: maxElectionMs).
 MAX_ELECTION_MS = 50000
 # Names that become file names on the controller, URLs' member names or certificate names.
@@ -104,14 +105,6 @@ def _integer(value: Any) -> Optional[int]:
         return None
 
 
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _as_list(value: Any) -> List[str]:
     if isinstance(value, str):
         return [item for item in value.split(",") if item]
@@ -145,7 +138,7 @@ def _url_problems(variable: str, urls: Iterable[str], for_binding: bool, tls: bo
             continue
         if tls and parts.scheme != "https":
             problems.append("%s has %s: client and peer traffic is TLS, use https://" % (variable, url))
-        if for_binding and parts.hostname != "localhost" and not _is_ip(parts.hostname):
+        if for_binding and parts.hostname != "localhost" and not is_ip(parts.hostname):
             problems.append("%s has %s: etcd listens on IP addresses only (or localhost); give the member's IP "
                             "address in etcd_address (ansible_host is used when it is not set), or in the variable"
                             % (variable, url))
@@ -240,8 +233,11 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
     if problems:
         return problems
     if "etcd_service_health_timeout" in s:
-        problems.append("etcd_service_health_timeout is no more: set etcd_health_timeout (the quorum.etcd.etcd role), "
+        problems.append("etcd_service_health_timeout is no more: set etcd_health_timeout, "
                         "which the start and every restart wait for")
+    if "etcd_discovery_srv" in s:
+        problems.append("etcd_discovery_srv is no more: nothing read it (finding the members by DNS SRV records is "
+                        "not built yet); remove it")
     unknown = [name for name in reissue_names(s.get("etcd_pki_reissue")) if name != "all" and name not in member_names]
     if unknown and member_names:
         problems.append("etcd_pki_reissue names %s, which is not a member (%s): give all, or members' etcd_name"
@@ -261,11 +257,11 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
             problems.append("%s is %r: give a DNS name (letters, digits, '-' and '.')" % (variable, value))
     if "etcd_address" in s:
         address = str(s["etcd_address"])
-        if not (_is_ip(address.strip("[]")) or DNS_NAME.match(address)):
+        if not (is_ip(address.strip("[]")) or DNS_NAME.match(address)):
             problems.append("etcd_address is %r: give the member's IP address (or a DNS name), without scheme or port"
                             % address)
     for san in s.get("etcd_pki_extra_sans") or []:
-        if not (_is_ip(str(san)) or DNS_NAME.match(str(san))):
+        if not (is_ip(str(san)) or DNS_NAME.match(str(san))):
             problems.append("etcd_pki_extra_sans has %r: give DNS names or IP addresses" % (san,))
     if "etcd_pki_country" in s and not re.match(r"^[A-Z]{2}$", str(s["etcd_pki_country"])):
         problems.append("etcd_pki_country is %r: give a two-letter country code in capitals, like US"
@@ -286,17 +282,18 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
     problems.extend(_version_problems(s))
     problems.extend(_cluster_url_problems(s))
 
-    if s.get("etcd_install_source") == "archive" and not s.get("etcd_install_archive"):
+    # The source is shared; the archive and the URL are etcd_install's, checked with its settings.
+    if s.get("etcd_install_source") == "archive" and "etcd_install_archive" in s and not s["etcd_install_archive"]:
         problems.append("etcd_install_source is archive but etcd_install_archive is empty: give the path of an etcd "
                         "release archive on the controller")
-    if s.get("etcd_install_source") == "release":
+    if s.get("etcd_install_source") == "release" and "etcd_install_release_url" in s:
         parts = urlsplit(str(s.get("etcd_install_release_url", "")))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append("etcd_install_release_url is %r: give an http(s) URL laid out like etcd's releases"
                             % (s.get("etcd_install_release_url"),))
     if _boolean(s.get("etcd_use_dns")) and not s.get("etcd_domain_name"):
-        problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain that holds the SRV "
-                        "records")
+        problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain the member "
+                        "certificates are to name")
     return problems
 
 
@@ -466,7 +463,7 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
                 break
 
     source = settings.get("etcd_install_source", "release")
-    if source in ("release", "archive") and host.get("architecture") not in RELEASE_ARCHITECTURES:
+    if source in ("release", "archive") and release_architecture(str(host.get("architecture")), strict=False) is None:
         problems.append("the host is %s, and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only: install "
                         "etcd from the OS packages there (etcd_install_source: package)" % host.get("architecture"))
     installed, wanted = _version(host.get("installed_version")), _version(settings.get("etcd_version"))

@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, List, Mapping
+from urllib.parse import urlsplit
 
 PROTOCOLS = ("https", "http")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::")
 
 
 class TopologyError(ValueError):
@@ -53,8 +55,9 @@ def cluster_members(
 ) -> list[dict[str, Any]]:
     """One entry per member, in inventory order.
 
-    A host may override etcd_name, etcd_address, etcd_client_port and etcd_peer_port;
-    the address falls back to ansible_host, then to the inventory name.
+    A host may override etcd_name, etcd_address, etcd_client_port and etcd_peer_port. This is where the
+    name and address fall back (the roles' defaults are these members'): the inventory name, and
+    ansible_host, then the inventory name.
     """
     if not hosts:
         raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
@@ -99,3 +102,27 @@ def initial_cluster(members: list[Mapping[str, Any]]) -> str:
     if not members:
         raise TopologyError("no members to build the initial cluster from")
     return ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
+
+
+def is_ip(value: str) -> bool:
+    """Whether value is an IPv4 or IPv6 address (without brackets)."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def certificate_sans(names: Iterable[str], urls: Iterable[str] = ()) -> List[str]:
+    """Subject alternative names, DNS:... or IP:..., for the given names and addresses and the hosts of the
+    URLs a member listens on or advertises; wildcard addresses name nothing. Order kept, duplicates dropped."""
+    entries = [str(name) for name in names if str(name)]
+    entries += [urlsplit(str(url)).hostname or "" for url in urls]
+    sans: List[str] = []
+    for entry in entries:
+        if not entry or entry in WILDCARD_ADDRESSES:
+            continue
+        san = "IP:%s" % entry if is_ip(entry) else "DNS:%s" % entry
+        if san not in sans:
+            sans.append(san)
+    return sans

@@ -8,11 +8,12 @@ import hashlib
 import http.server
 import os
 import re
-import subprocess
 import threading
 
 import pytest
 import yaml
+
+from ansible_run import ansible_playbook
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -29,18 +30,12 @@ def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml"):
         }
     }
     (tmp_path / "hosts.yml").write_text(yaml.safe_dump(inventory))
-    env = dict(
-        os.environ,
-        ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, ".cache", "collections"),
-        ANSIBLE_NOCOLOR="1",
-    )
-    result = subprocess.run(
+    result = ansible_playbook(
         [
-            "ansible-playbook", os.path.join(REPO, "playbooks", playbook), "-i", str(tmp_path / "hosts.yml"),
+            os.path.join(REPO, "playbooks", playbook), "-i", str(tmp_path / "hosts.yml"),
             "-e", "etcd_pki_dir=%s" % (tmp_path / "pki"), "-e", "etcd_install_cache_dir=%s" % (tmp_path / "cache"),
         ],
-        env=env, capture_output=True, text=True, timeout=300,
+        timeout=300,
     )
     result.output = result.stdout + result.stderr
     return result
@@ -93,10 +88,12 @@ def assert_refused_before_any_host(result, tmp_path, message):
         (three(), {"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
         (three(), {"etcd_install_source": "github"}, "etcd_install_source must be one of: release, archive, package"),
         (three(), {"etcd_protocol": "http"}, "etcd_protocol must be one of: https, got: http"),
+        (three(), {"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: nothing read it"),
+        (three(), {"etcd_log_level": "loud"}, "etcd_log_level must be one of: debug, info, warn, error, panic, fatal"),
         ({}, {}, "the inventory group etcd has no hosts"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
-         "install-source", "no-tls", "empty-group"],
+         "install-source", "no-tls", "retired-variable", "config-setting", "empty-group"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)
@@ -149,7 +146,7 @@ class Mirror(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_specs_version_is_fetched_from_its_release_and_a_bad_checksum_is_refused(tmp_path):
+def test_an_older_release_is_fetched_from_its_release_and_a_bad_checksum_is_refused(tmp_path):
     """The members are read before the download (this machine stands in for them); nothing is changed."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Mirror)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -172,3 +169,18 @@ def test_the_specs_version_is_fetched_from_its_release_and_a_bad_checksum_is_ref
     assert not (tmp_path / "cache" / "etcd-v3.5.10-linux-amd64").exists()
 
 
+def play_of_roles(tmp_path, *roles):
+    """A playbook of the user's own that runs only these roles on the etcd group."""
+    playbook = tmp_path / "roles.yml"
+    playbook.write_text(yaml.safe_dump([{"hosts": "etcd", "become": True, "gather_facts": False, "roles": list(roles)}]))
+    return str(playbook)
+
+
+def test_a_role_used_alone_checks_its_inputs_before_any_host(tmp_path):
+    result = run_cluster(tmp_path, three(), {"etcd_election_timeout": 200}, playbook=play_of_roles(tmp_path, "quorum.etcd.etcd_config"))
+    assert_refused_before_any_host(result, tmp_path, "etcd_election_timeout (200 ms) is less than 5 times etcd_heartbeat_interval")
+
+
+def test_the_shared_role_refuses_to_run_alone(tmp_path):
+    result = run_cluster(tmp_path, three(), playbook=play_of_roles(tmp_path, "quorum.etcd._common"))
+    assert_refused_before_any_host(result, tmp_path, "quorum.etcd._common is internal to the quorum.etcd roles")

@@ -50,7 +50,7 @@ def test_logs_go_to_a_rotated_file(host):
 def test_ca_key_is_encrypted_and_named_clients_were_issued():
     with open(os.path.join(PKI_DIR, "ca-key.pem"), "rb") as handle:
         pem = handle.read()
-    assert b"AES-256-CBC" in pem  # the spec's cipher "-aes256"
+    assert b"AES-256-CBC" in pem  # etcd_pki_ca_key_passphrase: AES-256
     with pytest.raises(TypeError, match="encrypted"):
         serialization.load_pem_private_key(pem, password=None)
     assert serialization.load_pem_private_key(pem, password=b"molecule-only-passphrase")

@@ -2,6 +2,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.quorum.etcd.plugins.filter.etcd_initial_cluster import etcd_initial_cluster
+from ansible_collections.quorum.etcd.plugins.filter.etcd_certificate_sans import etcd_certificate_sans
 from ansible_collections.quorum.etcd.plugins.filter.etcd_members import etcd_members
 
 PROD = {
@@ -97,3 +98,21 @@ def test_initial_cluster_needs_members():
         etcd_initial_cluster([{"name": "a"}])
     with pytest.raises(AnsibleFilterError, match="no members"):
         etcd_initial_cluster([])
+
+
+@pytest.mark.parametrize("names, urls, sans", [
+    (["etcd-1", "etcd-1.example.com", "localhost", "10.0.1.10", "127.0.0.1", "::1"], [],
+     ["DNS:etcd-1", "DNS:etcd-1.example.com", "DNS:localhost", "IP:10.0.1.10", "IP:127.0.0.1", "IP:::1"]),
+    # The hosts of the URLs join the names; wildcards name nothing, and nothing is named twice.
+    (["etcd-1", "10.0.1.10"], ["https://10.0.1.10:2379", "https://0.0.0.0:2379", "https://[::]:2380",
+                               "https://[fd00::1]:2380", "https://etcd.example.com:2379"],
+     ["DNS:etcd-1", "IP:10.0.1.10", "IP:fd00::1", "DNS:etcd.example.com"]),
+    (["", "etcd-1", "etcd-1"], [], ["DNS:etcd-1"]),
+])
+def test_certificate_sans_name_hosts_by_kind_once_each(names, urls, sans):
+    assert etcd_certificate_sans(names, urls) == sans
+
+
+def test_certificate_sans_refuse_a_string():
+    with pytest.raises(AnsibleFilterError, match="lists of names and of URLs"):
+        etcd_certificate_sans("etcd-1")

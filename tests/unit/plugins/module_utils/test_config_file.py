@@ -20,7 +20,8 @@ from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys impor
 )
 
 REPO = Path(__file__).resolve().parents[4]
-DEFAULTS = yaml.safe_load((REPO / "roles" / "etcd" / "defaults" / "main.yml").read_text())
+DEFAULTS = {**yaml.safe_load((REPO / "roles" / "_common" / "defaults" / "main.yml").read_text()),
+            **yaml.safe_load((REPO / "roles" / "etcd_config" / "defaults" / "main.yml").read_text())}
 
 # The role defaults that are templates, as a member's play would have them.
 MEMBER = {
@@ -155,7 +156,7 @@ def test_every_key_is_one_the_release_reads(minor_):
 ])
 def test_durations_and_integers(name, value, key, expected):
     config = config_file(settings(**{name: value}))
-    assert config[key] == expected and type(config[key]) is int
+    assert config[key] == expected and isinstance(config[key], int) and not isinstance(config[key], bool)
 
 
 @pytest.mark.parametrize("value, expected", [("0", "0"), (1, "1"), ("1h", "1h"), ("1000", "1000")])

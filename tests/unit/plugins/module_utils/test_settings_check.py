@@ -128,6 +128,7 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_listen_client_urls": "https://0.0.0.0:2379"}, "etcd_listen_client_urls is 'https://0.0.0.0:2379': give a list"),
     ({"etcd_pki_extra_sans": "a.example"}, "etcd_pki_extra_sans is 'a.example': give a list"),
     ({"etcd_service_health_timeout": 300}, "etcd_service_health_timeout is no more: set etcd_health_timeout"),
+    ({"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: nothing read it"),
     ({"etcd_use_localhost": True, "etcd_listen_client_urls": ["https://10.0.0.1:2379"]},
      "etcd_use_localhost is true, but etcd_listen_client_urls (https://10.0.0.1:2379) has neither 127.0.0.1"),
     ({"etcd_use_dns": "true", "etcd_domain_name": ""}, "etcd_use_dns is true but etcd_domain_name is empty"),
@@ -226,8 +227,8 @@ def test_what_keeps_a_cluster_from_being_whole_is_named(member_changes, expected
 
 
 def test_a_failing_unit_is_named():
-    problems = cluster_problems(CLUSTER, MEMBERS, units={"h2": {"ActiveState": "activating", "SubState": "auto-restart",
-                                                               "NRestarts": "11"}})
+    failing = {"ActiveState": "activating", "SubState": "auto-restart", "NRestarts": "11"}
+    problems = cluster_problems(CLUSTER, MEMBERS, units={"h2": failing})
     assert problems == ["h2: its etcd unit is activating (auto-restart), restarted 11 times by systemd: "
                         "see journalctl -u etcd.service there"]
 

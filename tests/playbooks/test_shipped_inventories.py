@@ -1,4 +1,4 @@
-"""The shipped inventories reproduce the specification's single-node and production examples."""
+"""The shipped inventories: one member on this machine, and a production cluster of three."""
 
 import json
 import os
@@ -28,5 +28,5 @@ def initial_cluster(inventory):
                  "etcd-prod-3=https://10.0.1.12:2380"),
     ],
 )
-def test_inventory_gives_the_specs_cluster_list(inventory, cluster_list):
+def test_inventory_gives_its_initial_cluster(inventory, cluster_list):
     assert initial_cluster(inventory) == cluster_list
