@@ -16,6 +16,8 @@ import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.quorum.etcd.plugins.module_utils.release import release_architecture
 from ansible_collections.quorum.etcd.plugins.module_utils.topology import is_ip
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_config_keys import (
@@ -219,6 +221,13 @@ def reissue_names(value: Any) -> List[str]:
     if isinstance(value, str):
         return [name.strip() for name in value.split(",") if name.strip()]
     return [str(name) for name in value or []]
+
+
+def argument_problems(settings: Mapping[str, Any], argument_spec: Mapping[str, Any]) -> List[str]:
+    """What a role's argument spec refuses in the settings it names, in the words of Ansible's own check."""
+    values = {name: value for name, value in settings.items() if name in argument_spec}
+    result = ArgumentSpecValidator(dict(argument_spec)).validate(values, validate_role_argument_spec=True)
+    return list(result.error_messages)
 
 
 def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = ()) -> List[str]:

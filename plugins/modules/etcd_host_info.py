@@ -111,6 +111,10 @@ unit:
       description: How often systemd restarted the unit after a failure since it was last started by hand.
       type: int
       sample: 0
+    enabled:
+      description: Whether the unit starts at boot (C(systemctl is-enabled)).
+      type: bool
+      sample: true
     started_at:
       description: Unix time at which the unit's main process started; 0 when none runs.
       type: float
@@ -175,7 +179,7 @@ def _proc_start_time(pid: int) -> float:
 
 
 def read_unit(module: AnsibleModule, service: str) -> dict:
-    properties = ["LoadState", "ActiveState", "SubState", "NRestarts", "MainPID"]
+    properties = ["LoadState", "ActiveState", "SubState", "NRestarts", "MainPID", "UnitFileState"]
     rc, out, dummy = module.run_command(["systemctl", "show", service + ".service"] + ["-p%s" % p for p in properties])
     shown = dict(line.split("=", 1) for line in out.splitlines() if "=" in line) if rc == 0 else {}
     pid = int(shown.get("MainPID") or 0)
@@ -184,6 +188,7 @@ def read_unit(module: AnsibleModule, service: str) -> dict:
         "active_state": shown.get("ActiveState", "inactive"),
         "sub_state": shown.get("SubState", "dead"),
         "restarts": int(shown.get("NRestarts") or 0),
+        "enabled": shown.get("UnitFileState") == "enabled",
         "started_at": _proc_start_time(pid) if pid else 0.0,
     }
 

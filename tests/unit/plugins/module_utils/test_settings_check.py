@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import (
+    argument_problems,
     cluster_problems,
     host_problems,
     membership_problems,
@@ -250,3 +251,14 @@ def test_a_restart_waits_for_every_other_member_only():
 
 def test_problems_of_several_hosts_are_merged():
     assert merge_problems({"h1": ["a", "b"], "h2": ["a"], "h3": []}) == ["h1, h2: a", "h1: b"]
+
+
+def test_argument_problems_are_ansibles_own_sentences_for_the_names_in_the_spec():
+    spec = {"etcd_log_level": {"type": "str", "choices": ["warn", "info"], "description": "Log level."},
+            "etcd_snapshot_count": {"type": "int"}}
+    settings = {"etcd_log_level": "loud", "etcd_snapshot_count": "many", "etcd_other": object()}
+    problems = argument_problems(settings, spec)
+    assert len(problems) == 2
+    assert "etcd_log_level must be one of: warn, info, got: loud" in problems[1]
+    assert problems[0].startswith("argument 'etcd_snapshot_count' is of type str and we were unable to convert to int")
+    assert argument_problems({"etcd_log_level": "info"}, spec) == []
