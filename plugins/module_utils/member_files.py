@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The state of files and directories on a host, and what must change to reach the wanted one.
 
-Shared by the etcd_files action (on the controller) and module (on the host): the action decides
+Shared by the etcd_files action (on the controller) and the etcd_files_host module (on the host): the action decides
 what to send from what the module read, the module writes it.
 """
 
@@ -14,6 +14,8 @@ import hashlib
 import os
 import pwd
 import stat
+import tarfile
+import tempfile
 from typing import Any, Dict, Iterable, List, Optional
 
 # What the action is given for each entry; the module gets the same without src and content.
@@ -120,3 +122,85 @@ def plan(wanted: Iterable[Dict[str, Any]], current: Iterable[Dict[str, Any]]) ->
         if differs["content"] or differs["attributes"]:
             changes.append(dict(entry, write_content=differs["content"]))
     return changes
+
+
+# --- on the host: writing what the action decided -----------------------------------------------------
+
+def _ids(module, entry):
+    try:
+        uid = pwd.getpwnam(entry["owner"]).pw_uid
+    except KeyError:
+        module.fail_json(msg="%s: owner %s does not exist on the host; create the user first" % (entry["path"], entry["owner"]))
+    try:
+        gid = grp.getgrnam(entry["group"]).gr_gid
+    except KeyError:
+        module.fail_json(msg="%s: group %s does not exist on the host; create the group first" % (entry["path"], entry["group"]))
+    return uid, gid
+
+
+def _make_parents(path):
+    parent = os.path.dirname(path)
+    if not os.path.isdir(parent):
+        os.makedirs(parent, 0o755)
+
+
+def _write(module, entry, bundle, uid, gid, mode):
+    """Write the file's content from the bundle beside it, with its attributes, then move it into place."""
+    _make_parents(entry["path"])
+    source = bundle.extractfile(entry["path"].lstrip("/"))
+    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(entry["path"]), prefix=".etcd_files.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            while True:
+                chunk = source.read(1024 * 1024)
+                if not chunk:
+                    break
+                handle.write(chunk)
+        os.chown(temporary, uid, gid)
+        os.chmod(temporary, mode)
+        os.replace(temporary, entry["path"])
+    except Exception:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def apply(module, entries, archive):
+    """Write the entries, taking content from archive: its path on the host, or the archive itself."""
+    changed = []
+    if archive is None:
+        bundle = None
+    elif isinstance(archive, str):
+        bundle = tarfile.open(archive)
+    else:
+        bundle = tarfile.open(fileobj=archive)
+    # Every owner and group is looked up before anything is written.
+    ids = [_ids(module, entry) for entry in entries]
+    try:
+        for entry, (uid, gid) in zip(entries, ids):
+            mode = int(normalized_mode(entry["mode"]), 8)
+            found = read_path(entry["path"])
+            if found["state"] not in ("absent", entry["state"]):
+                if entry["state"] == "directory" or found["state"] == "directory":
+                    module.fail_json(msg="%s is a %s on the host, not a %s; move it away first"
+                                     % (entry["path"], found["state"], entry["state"]))
+            write_content = entry["state"] == "file" and bundle is not None and entry["write_content"]
+            if found["state"] == "absent" and entry["state"] == "file" and not write_content:
+                module.fail_json(msg="%s is missing and its content was not sent" % entry["path"])
+            if not (write_content or attributes_differ(entry, found)):
+                continue
+            changed.append(entry["path"])
+            if module.check_mode:
+                continue
+            if write_content:
+                _write(module, entry, bundle, uid, gid, mode)
+            else:
+                if entry["state"] == "directory" and found["state"] == "absent":
+                    _make_parents(entry["path"])
+                    os.mkdir(entry["path"], 0o700)
+                os.chown(entry["path"], uid, gid, follow_symlinks=False)
+                os.chmod(entry["path"], mode)
+    finally:
+        if bundle is not None:
+            bundle.close()
+    return changed

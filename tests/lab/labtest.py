@@ -77,8 +77,10 @@ class Lab:
         return path
 
     def playbook(self, extra_vars: Optional[dict] = None, hostvars: Optional[Dict[str, dict]] = None,
-                 extra_hosts: Optional[Dict[str, dict]] = None, args: tuple = (), timeout: int = 600) -> Run:
-        command = [str(REPO / "playbooks" / "cluster.yml"), "-i", str(self.inventory(hostvars, extra_hosts))]
+                 extra_hosts: Optional[Dict[str, dict]] = None, args: tuple = (), timeout: int = 600,
+                 playbook: Optional[Path] = None) -> Run:
+        """playbooks/cluster.yml, or another playbook, against the lab."""
+        command = [str(playbook or REPO / "playbooks" / "cluster.yml"), "-i", str(self.inventory(hostvars, extra_hosts))]
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
         done = ansible_playbook(command + list(args), timeout=timeout)

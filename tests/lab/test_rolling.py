@@ -35,6 +35,26 @@ def leader(lab):
                 if s["Status"]["header"]["member_id"] == leader_id and ADDRESSES[node] in s["Endpoint"])
 
 
+def test_the_configuration_role_alone_checks_and_restarts_each_member_once_in_sequence(lab, tmp_path):
+    """A playbook of the user's own with only quorum.etcd.etcd_config: bad input refused before any change,
+    then a change rolled out as cluster.yml would."""
+    playbook = tmp_path / "config-only.yml"
+    playbook.write_text(json.dumps([{"hosts": "etcd", "become": True, "gather_facts": False, "any_errors_fatal": True,
+                                     "roles": ["quorum.etcd.etcd_config"]}]))
+    files, units = lab.files(), lab.units()
+    refused = lab.playbook(extra_vars={"etcd_election_timeout": 200}, playbook=playbook)
+    assert refused.rc != 0 and "etcd_election_timeout (200 ms) is less than 5 times" in refused.text, refused.output
+    assert lab.files() == files and restarted(units, lab.units()) == []
+
+    since = time.time()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars={"etcd_snapshot_count": 15000}, playbook=playbook)
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    assert_restarted_once_in_sequence(lab, since)
+    assert all("snapshot-count: 15000" in lab.sh(node, "cat /etc/etcd/config.yaml") for node in NODES)
+
+
 def test_configuration_phase_alone_restarts_each_member_once_in_sequence(lab):
     since = time.time()
     loaded = Loaded(lab)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.modules import etcd_host_info
+from ansible_collections.quorum.etcd.plugins.module_utils import host_state as etcd_host_info
 
 
 def test_a_file_changed_after_the_start_makes_a_restart_pending(tmp_path):

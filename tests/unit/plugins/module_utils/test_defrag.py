@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.modules.etcd_defrag import defrag_decision, defrag_order, select_members
+from ansible_collections.quorum.etcd.plugins.module_utils.defrag import defrag_decision, defrag_order, select_members
 
 MIB = 1024 * 1024
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.quorum.etcd.plugins.modules.etcd_member import find_member, removal_refusal
+from ansible_collections.quorum.etcd.plugins.module_utils.members import find_member, removal_refusal
 
 
 def member(n, name=None, learner=False, peer=None):

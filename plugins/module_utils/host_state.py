@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a host offers etcd and how its member is doing, read on the host (etcd_host_info)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import struct
+
+from ansible.module_utils.basic import AnsibleModule
+
+LISTEN = "0A"
+
+
+def _proc_start_time(pid: int) -> float:
+    """Unix time at which process pid started, from /proc (clock ticks after boot)."""
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open("/proc/stat") as handle:
+            boot = next(int(line.split()[1]) for line in handle if line.startswith("btime "))
+    except (OSError, StopIteration, IndexError, ValueError):
+        return 0.0
+    # fields[0] is the state, the third field of stat; starttime is the 22nd.
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
+def read_unit(module: AnsibleModule, service: str) -> dict:
+    properties = ["LoadState", "ActiveState", "SubState", "NRestarts", "MainPID", "UnitFileState"]
+    rc, out, dummy = module.run_command(["systemctl", "show", service + ".service"] + ["-p%s" % p for p in properties])
+    shown = dict(line.split("=", 1) for line in out.splitlines() if "=" in line) if rc == 0 else {}
+    pid = int(shown.get("MainPID") or 0)
+    return {
+        "exists": shown.get("LoadState", "not-found") not in ("not-found", ""),
+        "active_state": shown.get("ActiveState", "inactive"),
+        "sub_state": shown.get("SubState", "dead"),
+        "restarts": int(shown.get("NRestarts") or 0),
+        "enabled": shown.get("UnitFileState") == "enabled",
+        "started_at": _proc_start_time(pid) if pid else 0.0,
+    }
+
+
+def read_addresses(module: AnsibleModule):
+    ip = module.get_bin_path("ip")
+    if not ip:
+        return None
+    rc, out, dummy = module.run_command([ip, "-o", "addr", "show"])
+    if rc != 0:
+        return None
+    return sorted(set(re.findall(r"\binet6? ([0-9a-fA-F.:]+)/", out)))
+
+
+def _socket_owners() -> dict:
+    """{socket inode: process name} for the processes whose descriptors can be read."""
+    owners = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/comm" % pid) as handle:
+                name = handle.read().strip()
+            for fd in os.listdir("/proc/%s/fd" % pid):
+                target = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+                if target.startswith("socket:["):
+                    owners[target[8:-1]] = name
+        except OSError:
+            continue
+    return owners
+
+
+def _address(hex_address: str) -> str:
+    """/proc/net/tcp prints an address as 32-bit words in the host's byte order."""
+    words = [int(hex_address[i:i + 8], 16) for i in range(0, len(hex_address), 8)]
+    family = socket.AF_INET if len(words) == 1 else socket.AF_INET6
+    return socket.inet_ntop(family, struct.pack("=%dI" % len(words), *words))
+
+
+def read_listeners() -> list:
+    owners = _socket_owners()
+    listeners = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as handle:
+                rows = handle.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) < 10 or fields[3] != LISTEN:
+                continue
+            address, port = fields[1].split(":")
+            listeners.append({"address": _address(address), "port": int(port, 16),
+                              "process": owners.get(fields[9], "")})
+    return listeners
+
+
+def read_version(module: AnsibleModule, binary: str) -> str:
+    if not os.access(binary, os.X_OK):
+        return ""
+    rc, out, dummy = module.run_command([binary, "--version"])
+    match = re.search(r"etcd Version: v?([0-9]+\.[0-9]+\.[0-9]+)", out)
+    return match.group(1) if rc == 0 and match else ""
+
+
+def read_data_dir(path: str, wal_dir: str = "") -> dict:
+    """Whether the data dir holds a member: a write-ahead log, which etcd writes only once the member is
+    bootstrapped (a failed start leaves an empty database behind, not a log). has_member is None when the
+    directory cannot be read."""
+    wal_dir = wal_dir or os.path.join(path, "member", "wal")
+    for directory in (path, wal_dir):
+        if os.path.isdir(directory) and not os.access(directory, os.R_OK | os.X_OK):
+            return {"exists": True, "has_member": None}
+    wal = os.listdir(wal_dir) if os.path.isdir(wal_dir) else []
+    return {"exists": os.path.isdir(path), "has_member": any(name.endswith(".wal") for name in wal)}
+
+
+def restart_pending(unit: dict, watched: list) -> tuple:
+    """(pending, reason): whether etcd fails to run (systemd keeps restarting it, or gave up), or a watched
+    file changed after its process started. A unit stopped on purpose is not pending: it is started."""
+    # activating (start) is a member still starting, perhaps replaying a large database: not a failure.
+    if unit.get("exists") and (unit["active_state"] == "failed" or unit.get("sub_state") == "auto-restart"):
+        return True, "etcd is %s (%s)" % (unit["active_state"], unit.get("sub_state", ""))
+    if unit["active_state"] != "active" or not unit["started_at"]:
+        return False, ""
+    newest, newest_path = 0.0, ""
+    for path in watched:
+        try:
+            # ctime: a rename into place, a chmod or a package install all move it; nothing sets it back.
+            changed = os.stat(path).st_ctime
+        except OSError:
+            continue
+        if changed > newest:
+            newest, newest_path = changed, path
+    # The start time is known to the clock tick, the boot time to the second only.
+    if newest > unit["started_at"] + 1:
+        return True, "%s changed %d s after etcd started" % (newest_path, newest - unit["started_at"])
+    return False, ""
