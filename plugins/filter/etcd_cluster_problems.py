@@ -13,7 +13,7 @@ description:
     started, healthy, voting member of one cluster, and the cluster may have no member the inventory does not.
   - With O(restarting), only whether every other member is healthy, so that the cluster keeps its quorum while
     that member restarts.
-  - With O(units), also the state of each member's systemd unit (from M(ansible.builtin.systemd_service)).
+  - With O(units), also the state of each member's systemd unit, as M(ansible.builtin.systemd_service) read it.
 options:
   _input:
     description: What M(quorum.etcd.etcd_info) returned (a failed result says why the cluster did not answer).
@@ -29,7 +29,9 @@ options:
     type: str
     default: ""
   units:
-    description: Inventory name to the C(status) of its etcd unit.
+    description:
+      - Inventory name to what M(ansible.builtin.systemd_service) returned for its etcd unit, or to the C(status)
+        it returned. A member whose read was skipped is left out.
     type: dict
     default: {}
 """
@@ -57,7 +59,8 @@ from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import 
 
 def etcd_cluster_problems(cluster, members, restarting="", units=None):
     try:
-        return cluster_problems(dict(cluster), list(members), restarting, dict(units or {}))
+        units = {host: unit.get("status", unit) for host, unit in dict(units or {}).items() if not unit.get("skipped")}
+        return cluster_problems(dict(cluster), list(members), restarting, units)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_cluster_problems: %s" % error) from None
 

@@ -66,8 +66,9 @@ options:
         default: root
   current:
     description:
-      - What the host has, as returned in RV(current) by an earlier call with O(paths). Saves the read when
-        nothing since has written those paths.
+      - What the host has, as returned in RV(current) by an earlier call with O(paths), or in
+        RV(quorum.etcd.etcd_host_info#module:managed_paths) by M(quorum.etcd.etcd_host_info). Saves the read
+        when nothing since has written those paths.
       - Paths of O(files) that it does not cover are read first, all of them when it is not given.
     type: list
     elements: dict

@@ -44,6 +44,13 @@ options:
     type: list
     elements: path
     default: []
+  managed_paths:
+    description:
+      - Paths whose kind, mode, owner, group and checksum are returned in RV(managed_paths), the current state that
+        M(quorum.etcd.etcd_files) compares with when it is given them as its O(quorum.etcd.etcd_files#module:current).
+    type: list
+    elements: path
+    default: []
 author:
   - quorum.etcd developers (@quorum)
 """
@@ -53,6 +60,7 @@ EXAMPLES = r"""
   quorum.etcd.etcd_host_info:
     data_dir: /var/lib/etcd
     watched_paths: [/etc/etcd/config.yaml, /etc/ssl/etcd/etcd.pem]
+    managed_paths: [/etc/etcd, /etc/etcd/config.yaml]
   register: host
 
 - name: Show whether the member runs an older configuration than its files
@@ -152,6 +160,12 @@ restart_reason:
   returned: always
   type: str
   sample: /etc/etcd/config.yaml changed 42 s after etcd started
+managed_paths:
+  description: What the host has at each path of O(managed_paths), in the shape M(quorum.etcd.etcd_files) reads it.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{path: /etc/etcd, state: directory, mode: "0755", owner: root, group: root}]
 """
 
 import platform
@@ -159,6 +173,7 @@ import platform
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
     read_addresses, read_data_dir, read_listeners, read_unit, read_version, restart_pending)
+from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
 def main():
@@ -169,6 +184,7 @@ def main():
             "data_dir": {"type": "path", "default": "/var/lib/etcd"},
             "wal_dir": {"type": "path"},
             "watched_paths": {"type": "list", "elements": "path", "default": []},
+            "managed_paths": {"type": "list", "elements": "path", "default": []},
         },
         supports_check_mode=True,
     )
@@ -184,6 +200,7 @@ def main():
         data_dir=read_data_dir(module.params["data_dir"], module.params["wal_dir"] or ""),
         restart_pending=pending,
         restart_reason=reason,
+        managed_paths=[read_path(path) for path in module.params["managed_paths"]],
     )
 
 
