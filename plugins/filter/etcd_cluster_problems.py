@@ -19,11 +19,6 @@ options:
     description: What M(quorum.etcd.etcd_info) returned (a failed result says why the cluster did not answer).
     type: dict
     required: true
-  members:
-    description: The inventory's members, from C(quorum.etcd.etcd_members).
-    type: list
-    elements: dict
-    required: true
   restarting:
     description: Inventory name of a member about to restart.
     type: str
@@ -34,6 +29,8 @@ options:
         it returned. A member whose read was skipped is left out.
     type: dict
     default: {}
+extends_documentation_fragment:
+  - quorum.etcd.filter_options.members
 """
 
 EXAMPLES = r"""

@@ -17,11 +17,8 @@ options:
     description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
     type: dict
     required: true
-  members:
-    description: The inventory's members, from C(quorum.etcd.etcd_members).
-    type: list
-    elements: dict
-    required: true
+extends_documentation_fragment:
+  - quorum.etcd.filter_options.members
 """
 
 EXAMPLES = r"""

@@ -9,12 +9,14 @@ name: etcd_release_archives
 short_description: Where etcd's release archives come from and are unpacked on the controller
 version_added: 0.2.0
 description:
-  - For each release architecture, the archive's name, its URL under a base laid out like etcd's GitHub releases,
-    and its paths in a cache directory on the controller, packed and unpacked.
+  - For each release architecture among the machines given, once, the archive's name, its URL under a base laid
+    out like etcd's GitHub releases, and its paths in a cache directory on the controller, packed and unpacked.
 options:
   _input:
-    description: Release architectures, as C(quorum.etcd.etcd_release_arch) gives them.
-    type: list
+    description:
+      - Machines, as C(ansible_architecture) names them, or release architectures; a dictionary's values are
+        taken (host to machine, as C(quorum.etcd.etcd_host_facts) gives it).
+    type: raw
     elements: str
     required: true
   version:
@@ -69,15 +71,22 @@ _value:
       sample: /tmp/cache/etcd-v3.5.16-linux-amd64/etcd
 """
 
+from collections.abc import Mapping
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.quorum.etcd.plugins.module_utils.release import release_archives
 
 
-def etcd_release_archives(architectures, version, cache_dir, base_url=""):
-    if isinstance(architectures, str):
+def etcd_release_archives(machines, version, cache_dir, base_url=""):
+    if isinstance(machines, str):
         raise AnsibleFilterError("etcd_release_archives takes a list of architectures, not a string")
-    return release_archives(architectures, str(version), str(cache_dir).rstrip("/"), str(base_url).rstrip("/"))
+    if isinstance(machines, Mapping):
+        machines = machines.values()
+    try:
+        return release_archives(machines, str(version), str(cache_dir).rstrip("/"), str(base_url).rstrip("/"))
+    except ValueError as error:
+        raise AnsibleFilterError("etcd_release_archives: %s" % error) from None
 
 
 class FilterModule:

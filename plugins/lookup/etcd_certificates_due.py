@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _list:
-  description: The certificates that must be issued, each with why.
+  description: The certificates that must be issued, each with why and what to issue.
   type: list
   elements: dict
   contains:
@@ -77,6 +77,20 @@ _list:
     forced:
       description: Whether O(force) asked for it; a forced reissue gets a new key too.
       type: bool
+    directory:
+      description: O(directory), where it is to be written.
+      type: str
+    common_name:
+      description: The common name to issue it with (O(common_name), or its name).
+      type: str
+    sans:
+      description: O(sans).
+      type: list
+      elements: str
+    usages:
+      description: O(usages).
+      type: list
+      elements: str
 """
 
 from ansible.errors import AnsibleLookupError

@@ -204,3 +204,13 @@ def apply(module, entries, archive):
         if bundle is not None:
             bundle.close()
     return changed
+
+
+def path_found(current: Iterable[Dict[str, Any]], path: str, state: str = "file",
+               owner: Optional[str] = None, group: Optional[str] = None) -> bool:
+    """Whether current (as read_path returns each path) has path in state, and with owner and group when given."""
+    for found in current:
+        if found.get("path") == path:
+            return (found.get("state") == state and owner in (None, found.get("owner"))
+                    and group in (None, found.get("group")))
+    return False

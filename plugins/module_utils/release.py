@@ -19,10 +19,11 @@ def release_architecture(machine: str, strict: bool = True) -> Optional[str]:
     return found
 
 
-def release_archives(architectures: Iterable[str], version: str, cache_dir: str, base_url: str = "") -> List[dict]:
-    """Where each architecture's release archive of ``version`` comes from and goes on the controller."""
+def release_archives(machines: Iterable[str], version: str, cache_dir: str, base_url: str = "") -> List[dict]:
+    """Where the release archive of ``version`` for each architecture among the machines comes from and goes on
+    the controller, once per architecture."""
     archives = []
-    for architecture in architectures:
+    for architecture in sorted({release_architecture(machine) for machine in machines}):
         name = "etcd-v%s-linux-%s" % (version, architecture)
         archives.append({"arch": architecture, "name": name, "url": "%s/v%s/%s.tar.gz" % (base_url, version, name),
                          "archive": "%s/%s.tar.gz" % (cache_dir, name), "unpacked": "%s/%s" % (cache_dir, name),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 try:
     from cryptography import x509
@@ -122,9 +122,9 @@ def certificates_due(
     usages: Iterable[str],
     renew_days: int,
     force: bool = False,
-) -> list[dict[str, str]]:
-    """[{name, reason, forced}] for each NAME.pem in directory that must be (re)issued; with force, every one,
-    forced (to get a new key too)."""
+) -> list[dict[str, Any]]:
+    """For each NAME.pem in directory that must be (re)issued, what to issue and why: {name, reason, forced,
+    directory, common_name, sans, usages}; with force, every one, forced (to get a new key too)."""
     ca_pem = _read(ca_path)
     due = []
     for name in names:
@@ -143,7 +143,8 @@ def certificates_due(
         if force and not reason:
             reason = "its reissue was asked for (etcd_pki_reissue)"
         if reason:
-            due.append({"name": name, "reason": reason, "forced": force})
+            due.append({"name": name, "reason": reason, "forced": force, "directory": directory,
+                        "common_name": common_name or name, "sans": list(sans), "usages": list(usages)})
     return due
 
 

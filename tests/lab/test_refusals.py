@@ -86,6 +86,10 @@ CASES = [
      ["etcd_pki_ca_key_passphrase does not decrypt the CA key"]),
     ("missing-ca-passphrase", {"etcd_pki_ca_key_passphrase": ""}, {},
      ["is encrypted, but etcd_pki_ca_key_passphrase is empty"]),
+    # A controller without the members' CA (a lost or wrong etcd_pki_dir): each member says it trusts one.
+    ("ca-missing-on-controller", {"etcd_pki_dir": "/tmp/quorum-etcd-test-no-ca"}, {},
+     [node + " already trusts a CA in /etc/ssl/etcd/ca.pem, but etcd_pki_dir (/tmp/quorum-etcd-test-no-ca) has none"
+      for node in NODES]),
     ("etcd-as-root", {"etcd_user": "root"}, {}, ["etcd_user is 'root'"]),
     ("unit-name-with-path", {"etcd_service_name": "etcd/../sshd"}, {}, ["etcd_service_name is 'etcd/../sshd'"]),
     ("port-out-of-range", {"etcd_client_port": 70000}, {}, ["etcd_client_port", "70000"]),

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.module_utils.member_files import entry_problem, plan, read_path
+from ansible_collections.quorum.etcd.plugins.module_utils.member_files import entry_problem, path_found, plan, read_path
 
 WANTED = {"path": "/etc/etcd/config.yaml", "state": "file", "mode": "0640", "owner": "root", "group": "etcd",
           "checksum": "aaa"}
@@ -68,3 +68,13 @@ def test_read_path_reports_kind_mode_and_checksum(tmp_path):
     assert found["checksum"] == "f572d396fae9206628714fb2ce00f72e94f2258f"
     assert read_path(str(tmp_path))["state"] == "directory"
     assert read_path(str(tmp_path / "missing")) == {"path": str(tmp_path / "missing"), "state": "absent"}
+
+
+def test_a_path_is_found_only_as_it_was_read():
+    current = [{"path": "/var/lib/etcd", "state": "directory", "owner": "etcd", "group": "etcd"},
+               {"path": "/etc/ssl/etcd/ca.pem", "state": "file", "owner": "root", "group": "etcd"}]
+    assert path_found(current, "/etc/ssl/etcd/ca.pem")
+    assert path_found(current, "/var/lib/etcd", "directory", owner="etcd", group="etcd")
+    assert not path_found(current, "/var/lib/etcd", "directory", owner="root")
+    assert not path_found(current, "/var/lib/etcd")
+    assert not path_found(current, "/etc/etcd/config.yaml")

@@ -32,3 +32,10 @@ def test_each_architecture_gets_its_archive_url_and_unpacked_paths():
 def test_a_string_of_architectures_is_refused():
     with pytest.raises(AnsibleFilterError, match="a list of architectures"):
         etcd_release_archives("amd64", "3.5.16", "/cache")
+
+
+def test_machines_of_one_architecture_share_one_archive():
+    archives = etcd_release_archives({"h1": "x86_64", "h2": "amd64", "h3": "aarch64"}, "3.5.16", "/cache")
+    assert [archive["arch"] for archive in archives] == ["amd64", "arm64"]
+    with pytest.raises(AnsibleFilterError, match="not ppc64le"):
+        etcd_release_archives(["ppc64le"], "3.5.16", "/cache")

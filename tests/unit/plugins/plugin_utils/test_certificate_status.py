@@ -132,16 +132,18 @@ def test_certificates_due_reads_the_directory(tmp_path, ca):
     assert [d["name"] for d in due] == ["etcd", "peer"]
     assert due[0]["reason"].startswith("expires ")
     assert due[1]["reason"] == "not issued yet"
+    assert due[1]["common_name"] == "etcd-1" and due[1]["sans"] == SANS and due[1]["usages"] == USAGES
 
 
 def test_everything_is_due_without_a_ca(tmp_path):
     due = certificates_due(str(tmp_path), ["root"], str(tmp_path / "ca.pem"), None, [], ["clientAuth"], 30)
-    assert due == [{"name": "root", "reason": "the CA is new", "forced": False}]
+    assert due == [{"name": "root", "reason": "the CA is new", "forced": False, "directory": str(tmp_path),
+                    "common_name": "root", "sans": [], "usages": ["clientAuth"]}]
 
 
 def test_a_forced_reissue_is_due_and_says_so(tmp_path):
     due = certificates_due(str(tmp_path), ["etcd"], str(tmp_path / "ca.pem"), None, [], [], 30, force=True)
-    assert due == [{"name": "etcd", "reason": "the CA is new", "forced": True}]
+    assert [(d["name"], d["reason"], d["forced"]) for d in due] == [("etcd", "the CA is new", True)]
 
 
 def test_normalize_san():

@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    # Options shared by the collection's filters, each used as quorum.etcd.filter_options.<name>.
+    DOCUMENTATION = r"""
+options: {}
+"""
+
+    # The members, for the filters that compare the cluster with the inventory.
+    MEMBERS = r"""
+options:
+  members:
+    description: The inventory's members, from C(quorum.etcd.etcd_members).
+    type: list
+    elements: dict
+    required: true
+"""
+
+    # The hosts and the fact read of each, for the filters over hostvars.
+    HOST_FACTS = r"""
+options:
+  _input:
+    description: Inventory names, such as C(ansible_play_hosts).
+    type: list
+    elements: str
+    required: true
+  hostvars:
+    description: C(hostvars).
+    type: dict
+    required: true
+  fact:
+    description: Dotted path of the fact, a registered result's field for one, such as C(_etcd_host.unit.active_state).
+    type: str
+    required: true
+"""
