@@ -26,6 +26,8 @@ from ansible.module_utils.urls import Request
 DEFAULT_ENDPOINT = "https://127.0.0.1:2379"
 DEFAULT_TIMEOUT = 5.0
 USER_AGENT = "ansible-quorum.etcd"
+# A user name no one has: etcd 3.4 tells whether authentication is on only by refusing to authenticate it.
+AUTH_PROBE_USER = "quorum-etcd-auth-probe"
 
 # gRPC status codes that etcd's gateway returns in {"code": N}.
 GRPC_FAILED_PRECONDITION = 9
@@ -502,8 +504,27 @@ class EtcdClient:
     # access control -------------------------------------------------------------------------------
 
     def auth_enabled(self) -> bool:
-        """Whether authentication is on (etcd 3.5 and later; 3.4 has no status call and raises)."""
-        return bool(self.call("/v3/auth/status").get("enabled", False))
+        """Whether authentication is on: etcd 3.5 says so (/v3/auth/status); etcd 3.4, which has no such call,
+        is asked to authenticate a user that does not exist, which it refuses as "not enabled" only when off."""
+        try:
+            return bool(self.call("/v3/auth/status").get("enabled", False))
+        except EtcdApiError as exc:
+            if "Not Found" not in str(exc) and "unknown" not in exc.server_message.lower():
+                raise
+        return self.authenticates(AUTH_PROBE_USER, "") is not None
+
+    def authenticates(self, name: str, password: str) -> bool | None:
+        """Whether etcd accepts this user and password; None while authentication is off (it cannot tell)."""
+        path = "/v3/auth/authenticate"
+        try:
+            self.call(path, {"name": name, "password": password})
+        except EtcdApiError as exc:
+            if "authentication is not enabled" in exc.server_message:
+                return None
+            if "authentication failed" in exc.server_message or "invalid user ID or password" in exc.server_message:
+                return False
+            raise
+        return True
 
     def auth_enable(self) -> None:
         self.call("/v3/auth/enable")
@@ -522,6 +543,9 @@ class EtcdClient:
             self.call("/v3/auth/user/add", {"name": name, "options": {"no_password": True}})
         else:
             self.call("/v3/auth/user/add", {"name": name, "password": password})
+
+    def user_change_password(self, name: str, password: str) -> None:
+        self.call("/v3/auth/user/changepw", {"name": name, "password": password})
 
     def user_delete(self, name: str) -> None:
         self.call("/v3/auth/user/delete", {"name": name})
@@ -550,12 +574,22 @@ class EtcdClient:
         return [{"permission": perm.get("permType", "READ"), "key": from_b64(perm.get("key")),
                  "range_end": from_b64(perm.get("range_end"))} for perm in answer.get("perm") or []]
 
-    def role_grant(self, name: str, permission: str, key: str | bytes, prefix: bool = False) -> None:
-        """Grants READ, WRITE or READWRITE on a key, or on every key under it with prefix."""
+    def role_grant(self, name: str, permission: str, key: str | bytes, prefix: bool = False,
+                   range_end: str | bytes = b"") -> None:
+        """Grants READ, WRITE or READWRITE on a key, on every key under it with prefix, or on [key, range_end)."""
         perm = {"permType": permission, "key": to_b64(key)}
         if prefix:
-            perm["range_end"] = to_b64(prefix_range_end(key))
+            range_end = prefix_range_end(key)
+        if range_end:
+            perm["range_end"] = to_b64(range_end)
         self.call("/v3/auth/role/grant", {"name": name, "perm": perm})
+
+    def role_revoke(self, name: str, key: str | bytes, range_end: str | bytes = b"") -> None:
+        """Revokes the role's permission on exactly this key and range end."""
+        body = {"role": name, "key": to_b64(key)}
+        if range_end:
+            body["range_end"] = to_b64(range_end)
+        self.call("/v3/auth/role/revoke", body)
 
 
 def _stream_lines(response, endpoint: str):

@@ -1,0 +1,175 @@
+# -*- coding: utf-8 -*-
+# Copyright: quorum.etcd developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""etcd's access control as declared state: roles and their permissions, users and their roles, authentication
+on or off. Each function compares what etcd has with what is asked, changes only the difference (nothing in
+check mode), and returns the module's result."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
+    EtcdClient, EtcdError, client_or_fail, prefix_range_end)
+
+ACCESS = {"read": "READ", "write": "WRITE", "readwrite": "READWRITE"}
+ROOT = "root"
+
+# One permission as etcd keeps it: (key, range_end, READ|WRITE|READWRITE); an empty range end is one key.
+Permission = Tuple[bytes, bytes, str]
+
+
+def permission_spec() -> dict:
+    return dict(
+        key=dict(type="str", required=True, no_log=False),
+        prefix=dict(type="bool", default=False),
+        range_end=dict(type="str", no_log=False),
+        access=dict(type="str", required=True, choices=sorted(ACCESS)),
+    )
+
+
+def run_module(module, apply: Callable[[EtcdClient], Dict[str, Any]], doing: str) -> None:
+    """Exits the module with what apply did; a refusal (ValueError) as it is, an error of etcd's after doing."""
+    client = client_or_fail(module)
+    try:
+        result = apply(client)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    except EtcdError as exc:
+        module.fail_json(msg="%s failed: %s" % (doing, exc))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+def wanted_permission(entry: Dict[str, Any]) -> Permission:
+    """A permission as the module takes it (key, prefix or range_end, access), as etcd keeps it."""
+    key = to_bytes(entry["key"])
+    if entry.get("prefix") and entry.get("range_end") is not None:
+        raise ValueError("permission on %r: give prefix or range_end, not both" % entry["key"])
+    if entry.get("prefix"):
+        range_end = prefix_range_end(key)
+    else:
+        range_end = to_bytes(entry.get("range_end") or "")
+    if range_end and range_end != b"\x00" and range_end <= key:
+        raise ValueError("permission on %r: range_end %r does not come after the key" % (entry["key"], entry["range_end"]))
+    return key, range_end, ACCESS[entry["access"]]
+
+
+def shown(permission: Permission) -> Dict[str, Any]:
+    key, range_end, access = permission
+    result: Dict[str, Any] = {"key": to_text(key, errors="surrogate_or_replace"), "access": access.lower()}
+    if range_end:
+        result["range_end"] = to_text(range_end, errors="surrogate_or_replace")
+        result["prefix"] = range_end == prefix_range_end(key)
+    return result
+
+
+def _result(changed: bool, actions: List[str], before: Dict[str, Any], after: Dict[str, Any], **extra) -> Dict[str, Any]:
+    return dict(changed=changed, actions=actions, diff={"before": before, "after": after}, **extra)
+
+
+def apply_role(client: EtcdClient, name: str, state: str, permissions: List[Dict[str, Any]],
+               append: bool, check_mode: bool) -> Dict[str, Any]:
+    try:
+        wanted = [wanted_permission(entry) for entry in permissions]
+    except ValueError as exc:
+        raise ValueError("role %s: %s" % (name, exc)) from None
+    exists = name in client.roles()
+    current: List[Permission] = []
+    if exists:
+        current = [(p["key"], p["range_end"], p["permission"]) for p in client.role_permissions(name)]
+    before = {"name": name, "state": "present" if exists else "absent", "permissions": [shown(p) for p in current]}
+    if state == "absent":
+        after = {"name": name, "state": "absent", "permissions": []}
+        if exists and not check_mode:
+            client.role_delete(name)
+        return _result(exists, ["deleted"] if exists else [], before, after, role=after)
+
+    wanted_ranges = {(key, range_end) for key, range_end, access in wanted}
+    to_grant = [p for p in wanted if p not in current]
+    to_revoke = [] if append else [p for p in current if (p[0], p[1]) not in wanted_ranges]
+    granted_ranges = {(key, range_end) for key, range_end, access in to_grant}
+    final = [p for p in current if p not in to_revoke and (p[0], p[1]) not in granted_ranges]
+    final += to_grant
+    actions = (([] if exists else ["added"]) + ["granted %s" % _describe(p) for p in to_grant]
+               + ["revoked %s" % _describe(p) for p in to_revoke])
+    if not check_mode:
+        if not exists:
+            client.role_add(name)
+        for key, range_end, access in to_revoke:
+            client.role_revoke(name, key, range_end)
+        for key, range_end, access in to_grant:
+            client.role_grant(name, access, key, range_end=range_end)
+    after = {"name": name, "state": "present", "permissions": [shown(p) for p in final]}
+    return _result(bool(actions), actions, before, after, role=after)
+
+
+def _describe(permission: Permission) -> str:
+    view = shown(permission)
+    where = view["key"]
+    if view.get("prefix"):
+        where = "prefix %s" % where
+    elif "range_end" in view:
+        where = "[%s, %s)" % (where, view["range_end"])
+    return "%s on %s" % (view["access"], where)
+
+
+def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str], update_password: str,
+               roles: Optional[List[str]], append: bool, check_mode: bool) -> Dict[str, Any]:
+    exists = name in client.users()
+    current_roles = client.user_roles(name) if exists else []
+    before = {"name": name, "state": "present" if exists else "absent", "roles": sorted(current_roles)}
+    if state == "absent":
+        after = {"name": name, "state": "absent", "roles": []}
+        if exists and not check_mode:
+            client.user_delete(name)
+        return _result(exists, ["deleted"] if exists else [], before, after, user=after)
+
+    wanted_roles = list(dict.fromkeys(roles or []))
+    missing = [role for role in wanted_roles if role not in client.roles()]
+    if missing:
+        raise ValueError("user %s: the role %s does not exist; create it first (quorum.etcd.etcd_role)"
+                         % (name, ", ".join(missing)))
+    actions = []
+    if not exists:
+        actions.append("added with a password" if password is not None else "added without a password (certificate only)")
+    elif password is not None and update_password == "always":
+        accepted = client.authenticates(name, password)
+        if accepted is not True:
+            actions.append("password set" + (" (authentication is off: etcd cannot tell whether it changed)"
+                                             if accepted is None else ""))
+    to_grant = [role for role in wanted_roles if role not in current_roles]
+    to_revoke = [] if (append or roles is None) else [role for role in current_roles if role not in wanted_roles]
+    actions += ["granted role %s" % role for role in to_grant] + ["revoked role %s" % role for role in to_revoke]
+    if not check_mode:
+        if not exists:
+            client.user_add(name, password)
+        elif any(action.startswith("password set") for action in actions):
+            client.user_change_password(name, password)
+        for role in to_revoke:
+            client.user_revoke_role(name, role)
+        for role in to_grant:
+            client.user_grant_role(name, role)
+    final_roles = sorted(role for role in current_roles + to_grant if role not in to_revoke)
+    after = {"name": name, "state": "present", "roles": final_roles}
+    return _result(bool(actions), actions, before, after, user=after)
+
+
+def apply_auth(client: EtcdClient, enabled: bool, check_mode: bool) -> Dict[str, Any]:
+    current = client.auth_enabled()
+    before, after = {"enabled": current}, {"enabled": enabled}
+    if current == enabled:
+        return _result(False, [], before, after, enabled=current)
+    if enabled and not (ROOT in client.users() and ROOT in client.user_roles(ROOT)):
+        raise ValueError("authentication was not enabled: etcd needs a user root with the role root first, or "
+                         "nothing could manage it afterwards; create them with quorum.etcd.etcd_role (name: root) "
+                         "and quorum.etcd.etcd_user (name: root, roles: [root])")
+    if not check_mode:
+        if enabled:
+            client.auth_enable()
+        else:
+            client.auth_disable()
+    return _result(True, ["enabled" if enabled else "disabled"], before, after, enabled=enabled)
