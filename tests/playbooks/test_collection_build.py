@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import yaml
 
 from ansible_run import ansible_playbook
 
@@ -89,3 +90,37 @@ def test_the_installed_playbook_runs_by_its_name(installed, tmp_path):
     # The installed roles ran far enough to refuse the inventory with their own message.
     assert result.returncode != 0
     assert "member name twin is used by a, b" in " ".join(result.stdout.split()), result.stdout
+
+
+def test_ansible_builder_reads_the_controller_needs_and_makes_an_execution_environment_context(installed, tmp_path):
+    introspect = subprocess.run(["ansible-builder", "introspect", "--sanitize", installed.collections],
+                                capture_output=True, text=True, check=False)
+    assert introspect.returncode == 0, introspect.stderr
+    needs = yaml.safe_load(introspect.stdout)
+    # The controller's Python needs, and none of the development requirements.
+    assert needs["python"] == ["cryptography>=42.0.0  # from collection quorum.etcd"], introspect.stdout
+    assert needs["system"] == []
+
+    create = subprocess.run(["ansible-builder", "create", "-f", os.path.join(REPO, "execution-environment.yml"),
+                             "-c", str(tmp_path / "context")], capture_output=True, text=True, check=False)
+    assert create.returncode == 0, create.stdout + create.stderr
+    galaxy = yaml.safe_load((tmp_path / "context" / "_build" / "requirements.yml").read_text())
+    assert [c["name"] for c in galaxy["collections"]] == ["quorum.etcd", "community.crypto"]
+    assert (tmp_path / "context" / "Dockerfile").is_file() or (tmp_path / "context" / "Containerfile").is_file()
+
+
+def test_an_awx_project_installs_this_collection_from_the_clone(tmp_path):
+    requirements = yaml.safe_load(Path(REPO, "collections", "requirements.yml").read_text())["collections"]
+    galaxy = yaml.safe_load(Path(REPO, "galaxy.yml").read_text())
+    assert {c["name"]: c.get("version") for c in requirements if c.get("type") != "dir"} == galaxy["dependencies"]
+    # The entry for the clone itself, installed as AWX does it from the project's root (Galaxy is not reachable
+    # here, so the dependencies are left out).
+    (tmp_path / "requirements.yml").write_text(yaml.safe_dump(
+        {"collections": [c for c in requirements if c.get("type") == "dir"]}))
+    env = dict(os.environ)
+    env.pop("ANSIBLE_CONFIG", None)
+    result = subprocess.run(["ansible-galaxy", "collection", "install", "--force", "--no-deps", "-r",
+                             str(tmp_path / "requirements.yml"), "-p", str(tmp_path / "collections")],
+                            cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "collections" / "ansible_collections" / "quorum" / "etcd" / "roles" / "etcd_pki").is_dir()
