@@ -13,7 +13,7 @@ ETCDCTL := /etc/etcd/etcdctl.sh
 MOLECULE_SCENARIOS := single cluster
 MOLECULE_IMAGES := bookworm trixie
 
-.PHONY: help venv lab lab-down test unit sanity preflight lint integration lab-tests molecule bench-deploy build
+.PHONY: help venv lab lab-down test unit oldest sanity preflight lint integration lab-tests molecule bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
@@ -42,6 +42,17 @@ lab-down:
 
 unit: venv
 	pytest -q tests/unit
+
+# The unit and playbook tests again with the oldest ansible-core supported (tests/requirements-oldest.txt).
+OLDEST := .cache/oldest
+$(OLDEST)/bin/pytest: tests/requirements-oldest.txt
+	python3 -m venv $(OLDEST)
+	$(OLDEST)/bin/pip install --quiet --upgrade pip
+	$(OLDEST)/bin/pip install --quiet -r tests/requirements-oldest.txt
+	touch $@
+
+oldest: venv $(OLDEST)/bin/pytest
+	PATH=$(CURDIR)/$(OLDEST)/bin:$$PATH $(OLDEST)/bin/pytest -q -p no:cacheprovider -m "not tooling" tests/unit tests/playbooks
 
 # ansible-test sanity, offline, with no ignore file (its own pinned tools, in .cache/sanity).
 sanity: venv
@@ -72,7 +83,7 @@ molecule: venv
 	MOLECULE_IMAGE=trixie molecule test -s five
 	molecule test -s package
 
-test: unit sanity preflight lint integration lab-tests molecule
+test: unit oldest sanity preflight lint integration lab-tests molecule
 
 bench-deploy: venv
 	bench/deploy

@@ -38,3 +38,9 @@ def ansible_playbook(args: list[str], env: dict[str, str | None] | None = None, 
             environment[name] = value
     return subprocess.run([EXECUTABLE, *args], env=environment, cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, check=False)
+
+
+def folded(output: str) -> str:
+    """The output with its line breaks and indentation folded, for messages that wrap, and YAML's doubled single
+    quotes single again (ansible-core before 2.19 quotes messages that hold a quote)."""
+    return " ".join(output.replace("''", "'").split())

@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
-from ansible_run import ansible_playbook
+from ansible_run import ansible_playbook, folded
 from writeload import WriteLoad
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,9 +43,8 @@ class Run:
 
     @property
     def text(self) -> str:
-        """The output with its line breaks and indentation folded, for messages that wrap, and YAML's doubled
-        single quotes single again."""
-        return " ".join(self.output.replace("''", "'").split())
+        """The output folded, for messages that wrap (ansible_run.folded)."""
+        return folded(self.output)
 
 
 class Lab:

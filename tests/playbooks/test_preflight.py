@@ -13,7 +13,7 @@ import threading
 import pytest
 import yaml
 
-from ansible_run import ansible_playbook
+from ansible_run import ansible_playbook, folded
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -63,7 +63,7 @@ def stand_ins(**hostvars):
 
 def assert_refused_before_any_host(result, tmp_path, message):
     assert result.returncode != 0
-    assert message in " ".join(result.output.split()), result.output
+    assert message in folded(result.output), result.output
     assert not re.search(r"unreachable=[1-9]", result.output), "a member was contacted:\n" + result.output
     assert not (tmp_path / "pki").exists()
 
@@ -106,7 +106,7 @@ def test_single_node_playbook_refuses_a_cluster(tmp_path):
 
 def test_an_even_member_count_is_warned_about(tmp_path):
     result = run_cluster(tmp_path, {**absent(1), **absent(2)})
-    assert "WARNING: the etcd group has 2 members" in " ".join(result.output.split())
+    assert "WARNING: the etcd group has 2 members" in folded(result.output)
     # Past the checks, the run goes on to the (absent) members.
     assert len(re.findall(r"unreachable=1", result.output)) == 2, result.output
 
@@ -116,7 +116,7 @@ def test_an_architecture_without_releases_is_refused_by_name(tmp_path):
     result = run_cluster(tmp_path, stand_ins(ansible_architecture="ppc64le"))
     assert result.returncode != 0
     assert ("quorum-preflight-absent-1, quorum-preflight-absent-2, quorum-preflight-absent-3: the host is ppc64le, "
-            "and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only" in " ".join(result.output.split())), \
+            "and etcd's releases are for x86_64 (amd64) and aarch64 (arm64) only" in folded(result.output)), \
         result.output
     assert re.search(r"changed: \[quorum-preflight-absent-\d", result.output) is None, result.output
     assert not (tmp_path / "pki").exists() and not (tmp_path / "cache").exists()
@@ -161,7 +161,7 @@ def test_an_older_release_is_fetched_from_its_release_and_a_bad_checksum_is_refu
     assert "/v3.5.10/SHA256SUMS" in Mirror.requested
     assert "/v3.5.10/etcd-v3.5.10-linux-amd64.tar.gz" in Mirror.requested
     assert result.returncode != 0
-    assert "did not match" in " ".join(result.output.split()), result.output
+    assert "did not match" in folded(result.output), result.output
     # Only the controller's download cache was made ("-> localhost"); no member changed.
     assert re.search(r"changed: \[quorum-preflight-absent-\d\]", result.output) is None, result.output
     assert "changed: [quorum-preflight-absent-1 -> localhost]" in result.output
