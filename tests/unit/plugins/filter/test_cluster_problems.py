@@ -2,7 +2,8 @@
 
 from ansible_collections.quorum.etcd.plugins.filter.etcd_cluster_problems import etcd_cluster_problems
 
-PEER_1, PEER_2 = "https://10.0.0.1:2380", "https://10.0.0.2:2380"
+PEER_1 = "https://10.0.0.1:2380"
+PEER_2 = "https://10.0.0.2:2380"
 MEMBERS = [{"host": "h1", "name": "etcd-1", "peer_url": PEER_1}, {"host": "h2", "name": "etcd-2", "peer_url": PEER_2}]
 CLUSTER = {"cluster_id": "c1", "members": [
     {"name": name, "peer_urls": [peer], "healthy": True, "is_learner": False, "cluster_id": "c1"}
