@@ -39,3 +39,23 @@ options:
     type: str
     required: true
 """
+
+    # The access control declared, for the filters of the etcd_access role.
+    ACCESS = r"""
+options:
+  _input:
+    description: C(etcd_roles).
+    type: list
+    elements: dict
+    required: true
+  users:
+    description: C(etcd_users).
+    type: list
+    elements: dict
+    required: true
+  clients:
+    description: C(etcd_clients).
+    type: list
+    elements: dict
+    required: true
+"""

@@ -32,6 +32,12 @@ options:
   common_name:
     description: Common name the certificates should have; each name by default.
     type: str
+  no_common_name:
+    description:
+      - The certificates have no common name (O(common_name) is then not read), as etcd's JSON gateway wants of a
+        client certificate once authentication is on.
+    type: bool
+    default: false
   sans:
     description: Subject alternative names, as C(DNS:name) or C(IP:address).
     type: list
@@ -81,7 +87,7 @@ _list:
       description: O(directory), where it is to be written.
       type: str
     common_name:
-      description: The common name to issue it with (O(common_name), or its name).
+      description: The common name to issue it with (O(common_name), or its name); null with O(no_common_name).
       type: str
     sans:
       description: O(sans).
@@ -114,6 +120,7 @@ class LookupModule(LookupBase):
                 self.get_option("usages"),
                 self.get_option("renew_days"),
                 self.get_option("force"),
+                self.get_option("no_common_name"),
             )
         except ValueError as error:
             raise AnsibleLookupError("etcd_certificates_due: %s" % error) from None

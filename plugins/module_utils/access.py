@@ -159,17 +159,23 @@ def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str
 
 
 def apply_auth(client: EtcdClient, enabled: bool, check_mode: bool) -> Dict[str, Any]:
+    """Turns authentication on or off; the result also names the users and roles etcd has."""
     current = client.auth_enabled()
+    users, roles = client.users(), client.roles()
     before, after = {"enabled": current}, {"enabled": enabled}
     if current == enabled:
-        return _result(False, [], before, after, enabled=current)
-    if enabled and not (ROOT in client.users() and ROOT in client.user_roles(ROOT)):
-        raise ValueError("authentication was not enabled: etcd needs a user root with the role root first, or "
-                         "nothing could manage it afterwards; create them with quorum.etcd.etcd_role (name: root) "
-                         "and quorum.etcd.etcd_user (name: root, roles: [root])")
+        return _result(False, [], before, after, enabled=current, users=users, roles=roles)
+    actions = ["enabled" if enabled else "disabled"]
+    if enabled and not (ROOT in users and ROOT in client.user_roles(ROOT)):
+        if not check_mode:
+            raise ValueError("authentication was not enabled: etcd needs a user root with the role root first, or "
+                             "nothing could manage it afterwards; create them with quorum.etcd.etcd_role (name: root) "
+                             "and quorum.etcd.etcd_user (name: root, roles: [root])")
+        # In check mode a task before this one may only have reported that it would make root.
+        actions = ["enabled, once a user root with the role root exists (it does not yet)"]
     if not check_mode:
         if enabled:
             client.auth_enable()
         else:
             client.auth_disable()
-    return _result(True, ["enabled" if enabled else "disabled"], before, after, enabled=enabled)
+    return _result(True, actions, before, after, enabled=enabled, users=users, roles=roles)

@@ -42,6 +42,11 @@ CLIENT_KEY = "etcd-key.pem"
 PEER_CERT = "peer.pem"
 PEER_KEY = "peer-key.pem"
 CA_CERT = "ca.pem"
+# The key pair that signs and checks the members' JWT auth tokens: the same on every member, so that a token one
+# member issued is good on all of them (simple tokens are not).
+JWT_KEY = "jwt-key.pem"
+JWT_PUBLIC_KEY = "jwt.pub"
+AUTH_TOKENS = ("jwt", "simple")
 
 
 def freelist_key(version: str) -> str:
@@ -125,6 +130,14 @@ def config_file(settings: Mapping[str, Any]) -> dict:
     if not isinstance(extra, Mapping):
         raise ValueError("etcd setting etcd_extra_config must be a mapping, not %s" % type(extra).__name__)
 
+    auth_token = s.text("etcd_auth_token")
+    if auth_token not in AUTH_TOKENS:
+        raise ValueError("etcd setting etcd_auth_token must be one of %s, not %r" % (", ".join(AUTH_TOKENS), auth_token))
+    token_ttl = s.integer("etcd_auth_token_ttl")
+    if auth_token == "jwt":
+        auth_token = "jwt,pub-key=%s/%s,priv-key=%s/%s,sign-method=ES256,ttl=%ds" % (
+            certs, JWT_PUBLIC_KEY, certs, JWT_KEY, token_ttl)
+
     config: Dict[str, Any] = {
         "name": s.text("etcd_name"),
         "data-dir": s.text("etcd_data_dir"),
@@ -153,6 +166,8 @@ def config_file(settings: Mapping[str, Any]) -> dict:
         "quota-backend-bytes": s.integer("etcd_quota_backend_bytes"),
         "auto-compaction-mode": s.text("etcd_auto_compaction_mode"),
         "auto-compaction-retention": s.text("etcd_auto_compaction_retention"),
+        "auth-token": auth_token,
+        "auth-token-ttl": token_ttl,
         # etcd 3.4 leaves the JSON gateway off when started from a file (its flag defaults to on).
         "enable-grpc-gateway": True,
         "client-transport-security": {

@@ -28,6 +28,8 @@ DEFAULT_TIMEOUT = 5.0
 USER_AGENT = "ansible-quorum.etcd"
 # A user name no one has: etcd 3.4 tells whether authentication is on only by refusing to authenticate it.
 AUTH_PROBE_USER = "quorum-etcd-auth-probe"
+# What etcd answers to a token issued before users, roles or permissions last changed.
+AUTH_OLD_REVISION = "revision of auth store is old"
 
 # gRPC status codes that etcd's gateway returns in {"code": N}.
 GRPC_FAILED_PRECONDITION = 9
@@ -278,13 +280,15 @@ class EtcdClient:
                                 err.server_message)
 
     def _attempt(self, endpoint: str, method: str, path: str, body: dict | None, timeout: float | None):
-        """One request to one endpoint; retried once with a fresh token if etcd says it expired."""
+        """One request to one endpoint; retried once with a fresh token if etcd says it expired, or that it
+        predates a change of users, roles or permissions (as etcd's own client does)."""
         for retry in (False, True):
             try:
                 return self._open(method, endpoint + path, body, self._headers(endpoint), timeout)
             except HTTPError as exc:
                 err = self._error_from_http(exc, endpoint, path)
-                if err.code == GRPC_UNAUTHENTICATED and self.user and not retry:
+                stale = err.code == GRPC_UNAUTHENTICATED or AUTH_OLD_REVISION in err.server_message
+                if stale and self.user and not retry:
                     self._tokens.pop(endpoint, None)
                     continue
                 raise err

@@ -61,12 +61,13 @@ KEYS_FROM_VARIABLES = {
     "experimental-backend-bbolt-freelist-type": "etcd_backend_bbolt_freelist_type",
     "quota-backend-bytes": "etcd_quota_backend_bytes", "auto-compaction-mode": "etcd_auto_compaction_mode",
     "auto-compaction-retention": "etcd_auto_compaction_retention",
+    "auth-token": "etcd_auth_token", "auth-token-ttl": "etcd_auth_token_ttl",
     "enable-grpc-gateway": "the collection (the modules need the JSON gateway)",
 }
 
 # Variables that are lists: a string there would be taken letter by letter.
 LIST_VARIABLES = ("etcd_listen_client_urls", "etcd_advertise_client_urls", "etcd_listen_peer_urls",
-                  "etcd_advertise_peer_urls", "etcd_pki_extra_sans", "etcd_pki_clients")
+                  "etcd_advertise_peer_urls", "etcd_pki_extra_sans", "etcd_clients")
 # (variable, lowest, highest or None, what the value means)
 INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_heartbeat_interval", 1, None, "milliseconds"),
@@ -89,6 +90,32 @@ INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_health_timeout", 5, None, "seconds"),
     ("etcd_service_limit_nofile", 1024, None, "open files"),
 )
+
+
+def client_problems(clients: List[Dict[str, Any]]) -> List[str]:
+    """What is wrong with etcd_clients' entries: names that cannot be file and user names, prefixes that are not
+    absolute, a name given twice or the root user's."""
+    problems = []
+    seen = set()
+    for client in clients:
+        if not isinstance(client, dict):
+            continue  # the argument spec names it
+        name = str(client.get("name") or "")
+        if not SAFE_NAME.match(name):
+            problems.append("etcd_clients has a client named %r: its name becomes its etcd user and file names on "
+                            "the controller; use letters, digits, '.', '_' and '-', starting with a letter or digit"
+                            % name)
+        elif name == "root":
+            problems.append("etcd_clients has a client named root: root is etcd's administrator, which "
+                            "etcd_root_password makes; give the application a name of its own")
+        elif name in seen:
+            problems.append("etcd_clients names %s twice: give each application one entry" % name)
+        seen.add(name)
+        prefix = client.get("prefix")
+        if isinstance(prefix, str) and not prefix.startswith("/"):
+            problems.append("etcd_clients: client %s has the prefix %r, which does not start with '/': give the "
+                            "key prefix it may use as an absolute path, like /%s/" % (name, prefix, name))
+    return problems
 
 
 def _boolean(value: Any) -> bool:
@@ -227,7 +254,17 @@ def argument_problems(settings: Mapping[str, Any], argument_spec: Mapping[str, A
     """What a role's argument spec refuses in the settings it names, in the words of Ansible's own check."""
     values = {name: value for name, value in settings.items() if name in argument_spec}
     result = ArgumentSpecValidator(dict(argument_spec)).validate(values, validate_role_argument_spec=True)
-    return list(result.error_messages)
+    return [_named_where(message) for message in result.error_messages]
+
+
+def _named_where(message: str) -> str:
+    """Ansible names an entry's option last ("value of access must be ... found in etcd_roles -> permissions");
+    the variable comes first here, as in every other refusal."""
+    nested = re.match(r"^(?:value of )?(.*?) found in (.+)$", message, re.S)
+    if not nested:
+        return message
+    what, where = nested.groups()
+    return "%s -> %s" % (where, what)
 
 
 def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = ()) -> List[str]:
@@ -247,6 +284,10 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
     if "etcd_discovery_srv" in s:
         problems.append("etcd_discovery_srv is no more: nothing read it (finding the members by DNS SRV records is "
                         "not built yet); remove it")
+    if "etcd_pki_clients" in s:
+        problems.append("etcd_pki_clients is no more: give each application as an entry of etcd_clients "
+                        "({name: NAME, prefix: /NAME/, access: readwrite}), which issues its certificate and makes "
+                        "its etcd user and role")
     unknown = [name for name in reissue_names(s.get("etcd_pki_reissue")) if name != "all" and name not in member_names]
     if unknown and member_names:
         problems.append("etcd_pki_reissue names %s, which is not a member (%s): give all, or members' etcd_name"
@@ -256,10 +297,7 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         if variable in s and not SAFE_NAME.match(str(s[variable])):
             problems.append("%s is %r: it becomes part of file names and of etcd's initial-cluster; use up to 63 "
                             "letters, digits, '.', '_' and '-', starting with a letter or digit" % (variable, s[variable]))
-    for client in s.get("etcd_pki_clients") or []:
-        if not SAFE_NAME.match(str(client)):
-            problems.append("etcd_pki_clients has %r: a client name becomes a file name on the controller; use "
-                            "letters, digits, '.', '_' and '-', starting with a letter or digit" % (client,))
+    problems += client_problems(s.get("etcd_clients") or [])
     for variable in ("etcd_hostname", "etcd_domain_name"):
         value = str(s.get(variable) or "")
         if value and not DNS_NAME.match(value):

@@ -13,7 +13,8 @@ description:
   - Enables or disables authentication for the whole cluster. Once it is on, every request needs a user (by
     password, or by the common name of a gRPC client's certificate) whose roles permit it.
   - Refuses to enable it while no user C(root) with the role C(root) exists (M(quorum.etcd.etcd_user),
-    M(quorum.etcd.etcd_role)), since nothing could manage the cluster's users afterwards.
+    M(quorum.etcd.etcd_role)), since nothing could manage the cluster's users afterwards. In check mode it reports
+    that it would enable it once root exists, as a task before it may only have reported that it would make root.
   - Once it is on, etcd's JSON gateway, which the modules use, refuses a client certificate with a common name;
     connect with O(user) and O(password) over a client certificate without one.
 extends_documentation_fragment:
@@ -49,6 +50,18 @@ enabled:
   returned: success
   type: bool
   sample: true
+users:
+  description: The users etcd has, before the task.
+  returned: success
+  type: list
+  elements: str
+  sample: [root, billing]
+roles:
+  description: The roles etcd has, before the task.
+  returned: success
+  type: list
+  elements: str
+  sample: [root, billing]
 actions:
   description: What was done (or, in check mode, would be).
   returned: success

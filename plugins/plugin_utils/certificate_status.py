@@ -67,13 +67,13 @@ def reason_to_issue(
     cert_pem: Optional[bytes],
     key_pem: Optional[bytes],
     ca_pem: bytes,
-    common_name: str,
+    common_name: Optional[str],
     sans: Iterable[str],
     usages: Iterable[str],
     renew_days: int,
     now: Optional[datetime.datetime] = None,
 ) -> str:
-    """Why the certificate must be (re)issued, or '' when it is fine as it is."""
+    """Why the certificate must be (re)issued, or '' when it is fine as it is; common_name None asks for none."""
     if not cert_pem:
         return "not issued yet"
     if not key_pem:
@@ -93,7 +93,10 @@ def reason_to_issue(
     if _public_bytes(key.public_key()) != _public_bytes(cert.public_key()):
         return "its key was replaced"
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    if not names or names[0].value != common_name:
+    if common_name is None:
+        if names:
+            return "its common name goes (the JSON gateway refuses a certificate with one once authentication is on)"
+    elif not names or names[0].value != common_name:
         return "common name changes to %s" % common_name
     wanted = {normalize_san(s) for s in sans}
     if _sans(cert) != wanted:
@@ -122,12 +125,15 @@ def certificates_due(
     usages: Iterable[str],
     renew_days: int,
     force: bool = False,
+    no_common_name: bool = False,
 ) -> list[dict[str, Any]]:
     """For each NAME.pem in directory that must be (re)issued, what to issue and why: {name, reason, forced,
-    directory, common_name, sans, usages}; with force, every one, forced (to get a new key too)."""
+    directory, common_name, sans, usages}; with force, every one, forced (to get a new key too). The common name
+    is common_name, else the name; with no_common_name, None: the certificate has none."""
     ca_pem = _read(ca_path)
     due = []
     for name in names:
+        wanted_cn = None if no_common_name else (common_name or name)
         if ca_pem is None:
             reason = "the CA is new"
         else:
@@ -135,7 +141,7 @@ def certificates_due(
                 _read(os.path.join(directory, name + ".pem")),
                 _read(os.path.join(directory, name + "-key.pem")),
                 ca_pem,
-                common_name or name,
+                wanted_cn,
                 list(sans),
                 list(usages),
                 renew_days,
@@ -144,7 +150,7 @@ def certificates_due(
             reason = "its reissue was asked for (etcd_pki_reissue)"
         if reason:
             due.append({"name": name, "reason": reason, "forced": force, "directory": directory,
-                        "common_name": common_name or name, "sans": list(sans), "usages": list(usages)})
+                        "common_name": wanted_cn, "sans": list(sans), "usages": list(usages)})
     return due
 
 

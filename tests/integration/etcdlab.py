@@ -147,6 +147,12 @@ class Pki:
             if name == "member":
                 builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
             _write(directory / name, key, builder.sign(ca_key, hashes.SHA256()))
+        # The key pair that signs the members' JWT auth tokens (etcd_auth_token: jwt, the default).
+        jwt_key = _key()
+        (directory / "jwt-key.pem").write_bytes(jwt_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        (directory / "jwt.pub").write_bytes(jwt_key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
         return cls(directory)
 
 
@@ -196,7 +202,8 @@ class Cluster:
         certs.mkdir(parents=True, exist_ok=True)
         p = self.pki
         for name, source in (("ca.pem", p.ca), ("etcd.pem", p.cert("member")), ("etcd-key.pem", p.key("member")),
-                             ("peer.pem", p.cert("member")), ("peer-key.pem", p.key("member"))):
+                             ("peer.pem", p.cert("member")), ("peer-key.pem", p.key("member")),
+                             ("jwt-key.pem", str(p.directory / "jwt-key.pem")), ("jwt.pub", str(p.directory / "jwt.pub"))):
             shutil.copyfile(source, certs / name)
 
     def settings(self, member: Member, state: str, initial_cluster: str | None = None,

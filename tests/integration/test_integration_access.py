@@ -122,6 +122,10 @@ def test_authentication_is_refused_until_root_exists_then_turned_on_and_off(open
     assert refused["failed"] and "etcd needs a user root with the role root first" in refused["msg"], refused
     off, = run_tasks([{"quorum.etcd.etcd_auth": dict(anonymous, state="disabled")}])
     assert not off["changed"] and off["enabled"] is False
+    # In check mode a task before it may only have reported that it would make root.
+    would = run_one("quorum.etcd.etcd_auth", anonymous, check=True)
+    assert would["changed"] and would["actions"] == ["enabled, once a user root with the role root exists (it does not yet)"]
+    assert EtcdClient(**anonymous).auth_enabled() is False
 
     # While authentication is off etcd cannot tell whether a password is right: always sets it, and says so.
     root = dict(anonymous, name="root", user_password=ROOT_PASSWORD, roles=["root"], update_password="always")
@@ -136,6 +140,7 @@ def test_authentication_is_refused_until_root_exists_then_turned_on_and_off(open
                                         {"quorum.etcd.etcd_auth": open_cluster.conn()}])
     assert enabled["changed"] and enabled["actions"] == ["enabled"], enabled
     assert not enabled_again["changed"] and enabled_again["enabled"] is True
+    assert "root" in enabled_again["users"] and "root" in enabled_again["roles"]
     with pytest.raises(EtcdApiError):
         EtcdClient(**anonymous).put("/access-test/anonymous", "refused once authentication is on")
 

@@ -25,6 +25,7 @@ LAB_NET = 15
 NODES = ["%s-%d" % (LAB, n) for n in (1, 2, 3)]
 ADDRESSES = {node: "172.29.%d.%d" % (LAB_NET, 10 + n) for n, node in enumerate(NODES, start=1)}
 CA_PASSPHRASE = "lab-ca-secret"
+ROOT_PASSWORD = "lab-root-secret"
 # What the roles put on a member; a refused run must leave every one of them as it was.
 MANAGED = "/etc/etcd /etc/ssl/etcd /etc/systemd/system/etcd.service /usr/local/bin/etcd /usr/local/bin/etcdctl"
 UNIT_PROPERTIES = ("MainPID", "ActiveState", "SubState", "NRestarts", "ExecMainStartTimestampMonotonic",
@@ -64,6 +65,8 @@ class Lab:
             "etcd_pki_ca_key_type": "EC",
             "etcd_pki_key_type": "EC",
             "etcd_health_timeout": 30,
+            # etcd's root user is made on the first run; authentication stays off unless a test turns it on.
+            "etcd_root_password": ROOT_PASSWORD,
         }
 
     # --- running the playbooks -----------------------------------------------------------------------
@@ -128,9 +131,10 @@ class Lab:
                              "| openssl x509 -noout -serial")
 
     def write_load(self, **options) -> WriteLoad:
+        """As the collection's modules write: the certificate without a common name, as root once auth is on."""
         return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(self.pki / "ca.pem"),
-                         cert=str(self.pki / "clients" / "root.pem"), key=str(self.pki / "clients" / "root-key.pem"),
-                         **options)
+                         cert=str(self.pki / "admin" / "admin.pem"), key=str(self.pki / "admin" / "admin-key.pem"),
+                         credentials=("root", ROOT_PASSWORD), **options)
 
 
 def restarted(before: Dict[str, Dict[str, str]], after: Dict[str, Dict[str, str]]) -> List[str]:

@@ -86,10 +86,14 @@ def _percentile(sorted_values: list, fraction: float) -> float:
     return sorted_values[max(0, math.ceil(fraction * len(sorted_values)) - 1)]
 
 
+# What etcd answers a request without a token, or with one that expired or predates an auth change.
+AUTH_REFUSALS = ("user name is empty", "invalid auth token", "revision of auth store is old", "HTTP 401")
+
+
 class _Endpoint:
     """One endpoint with a kept-alive connection, used by one thread at a time."""
 
-    def __init__(self, url: str, context: ssl.SSLContext):
+    def __init__(self, url: str, context: ssl.SSLContext, credentials: tuple[str, str] | None = None):
         parts = urlsplit(url.rstrip("/"))
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"not an http(s) endpoint: {url!r}")
@@ -100,6 +104,9 @@ class _Endpoint:
         self.base = parts.path
         self.context = context
         self.conn = None
+        # etcd's user and password, once authentication is on: a token is fetched when etcd asks for one.
+        self.credentials = credentials
+        self.token: str | None = None
 
     def close(self) -> None:
         if self.conn is not None:
@@ -107,9 +114,26 @@ class _Endpoint:
             self.conn = None
 
     def post(self, path: str, body: dict, timeout: float) -> dict:
-        """The JSON answer to a POST; raises OSError, http.client.HTTPException or ValueError."""
+        """The JSON answer to a POST; raises OSError, http.client.HTTPException or ValueError. With credentials,
+        a refusal for want of a (fresh) token is answered by fetching one and trying again, once."""
+        try:
+            return self._post(path, body, timeout)
+        except ValueError as exc:
+            # Without a token etcd takes a gateway request for the gateway's own, by its member certificate's
+            # common name, which no user has: permission denied.
+            refusals = AUTH_REFUSALS + (() if self.token else ("permission denied",))
+            if not self.credentials or not any(word in str(exc) for word in refusals):
+                raise
+        answer = self._post("/v3/auth/authenticate",
+                            {"name": self.credentials[0], "password": self.credentials[1]}, timeout, header=False)
+        self.token = answer.get("token")
+        return self._post(path, body, timeout)
+
+    def _post(self, path: str, body: dict, timeout: float, header: bool = True) -> dict:
         payload = json.dumps(body).encode()
         headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = self.token
         if self.conn is None:
             if self.scheme == "https":
                 self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=timeout,
@@ -133,7 +157,7 @@ class _Endpoint:
             answer = json.loads(data)
         except ValueError:
             raise ValueError(f"not JSON: {data[:200]!r}") from None
-        if not isinstance(answer, dict) or "header" not in answer:
+        if not isinstance(answer, dict) or (header and "header" not in answer):
             raise ValueError(f"no header in the answer: {data[:200]!r}")
         return answer
 
@@ -150,14 +174,14 @@ class WriteLoad:
 
     def __init__(self, endpoints: list[str], ca: str, cert: str, key: str, prefix: str | None = None,
                  rate: float = 20.0, deadline_s: float = 5.0, max_duration_s: float = 600,
-                 max_writes: int = 20000):
+                 max_writes: int = 20000, credentials: tuple[str, str] | None = None):
         if not endpoints:
             raise ValueError("no endpoints")
         if rate <= 0 or deadline_s <= 0 or max_duration_s <= 0 or max_writes <= 0:
             raise ValueError("rate, deadline_s, max_duration_s and max_writes must be positive")
         context = ssl.create_default_context(cafile=ca)
         context.load_cert_chain(cert, key)
-        self._endpoints = [_Endpoint(url, context) for url in endpoints]
+        self._endpoints = [_Endpoint(url, context, credentials) for url in endpoints]
         self.prefix = (prefix or f"/writeload/{os.urandom(4).hex()}").rstrip("/")
         self.rate = float(rate)
         self.deadline_s = float(deadline_s)

@@ -91,9 +91,18 @@ def assert_refused_before_any_host(result, tmp_path, message):
         (three(), {"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: nothing read it"),
         (three(), {"etcd_log_level": "loud"}, "etcd_log_level must be one of: debug, info, warn, error, panic, fatal"),
         ({}, {}, "the inventory group etcd has no hosts"),
+        (three(), {"etcd_roles": [{"name": "app", "permissions": [{"key": "/app/", "prefix": True, "access": "admin"}]}]},
+         "etcd_roles -> permissions -> access must be one of: read, write, readwrite, got: admin"),
+        (three(), {"etcd_users": [{"name": "ops", "roles": ["operators"]}]},
+         "etcd_users: user ops has the role operators, which neither etcd_roles nor etcd_clients declares"),
+        (three(), {"etcd_clients": [{"name": "billing", "prefix": "billing/"}]},
+         "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
+        (three(), {"etcd_auth_enabled": True}, "etcd_auth_enabled is true but etcd_root_password is empty"),
+        (three(), {"etcd_pki_clients": ["app"]}, "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
-         "install-source", "no-tls", "retired-variable", "config-setting", "empty-group"],
+         "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
+         "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)

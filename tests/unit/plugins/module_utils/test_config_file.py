@@ -40,7 +40,8 @@ ORDER = [
     "logger", "log-level", "log-outputs", "snapshot-count", "heartbeat-interval", "election-timeout",
     "max-snapshots", "max-wals", "max-txn-ops", "max-request-bytes", "grpc-keepalive-min-time",
     "grpc-keepalive-interval", "grpc-keepalive-timeout", "backend-batch-limit", "backend-batch-interval",
-    "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention", "enable-grpc-gateway",
+    "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention", "auth-token", "auth-token-ttl",
+    "enable-grpc-gateway",
     "client-transport-security", "peer-transport-security",
 ]
 
@@ -73,6 +74,8 @@ DEFAULT_VALUES = {
     "quota-backend-bytes": 2147483648,
     "auto-compaction-mode": "periodic",
     "auto-compaction-retention": "0",
+    "auth-token": "jwt,pub-key=/etc/ssl/etcd/jwt.pub,priv-key=/etc/ssl/etcd/jwt-key.pem,sign-method=ES256,ttl=300s",
+    "auth-token-ttl": 300,
     "enable-grpc-gateway": True,
     "client-transport-security": {
         "cert-file": "/etc/ssl/etcd/etcd.pem",
@@ -97,7 +100,7 @@ NEEDED = [
     "etcd_max_request_bytes", "etcd_grpc_keepalive_min_time", "etcd_grpc_keepalive_interval",
     "etcd_grpc_keepalive_timeout", "etcd_backend_batch_limit", "etcd_backend_batch_interval",
     "etcd_backend_bbolt_freelist_type", "etcd_quota_backend_bytes", "etcd_auto_compaction_mode",
-    "etcd_auto_compaction_retention", "etcd_certs_path",
+    "etcd_auto_compaction_retention", "etcd_auth_token", "etcd_auth_token_ttl", "etcd_certs_path",
 ]
 
 
@@ -122,6 +125,13 @@ def test_role_defaults_in_order(version, freelist):
     config = config_file(settings(etcd_version=version))
     assert list(config) == ORDER + [freelist] + list(flag_defaults(version))
     assert config == dict(DEFAULT_VALUES, **{freelist: "map"}, **flag_defaults(version))
+
+
+def test_simple_tokens_need_no_key():
+    config = config_file(settings(etcd_auth_token="simple", etcd_auth_token_ttl=600))
+    assert (config["auth-token"], config["auth-token-ttl"]) == ("simple", 600)
+    with pytest.raises(ValueError, match="etcd_auth_token must be one of jwt, simple, not 'oauth'"):
+        config_file(settings(etcd_auth_token="oauth"))
 
 
 def test_the_file_behaves_as_the_flags():

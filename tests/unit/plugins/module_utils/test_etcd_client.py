@@ -213,7 +213,12 @@ def test_bad_credentials():
                                  "etcdserver: authentication failed, invalid user ID or password")
 
 
-def test_token_sent_and_renewed_once_when_expired():
+@pytest.mark.parametrize("status, refusal", [
+    (401, {"code": 16, "message": "etcdserver: invalid auth token"}),
+    # a JWT issued before a role or permission changed
+    (400, {"code": 3, "message": "etcdserver: revision of auth store is old"}),
+])
+def test_token_sent_and_renewed_once_when_expired(status, refusal):
     state = {"tokens": 0, "rejected": False}
 
     def behaviour(endpoint, path, body):
@@ -222,7 +227,7 @@ def test_token_sent_and_renewed_once_when_expired():
             return {"token": "t%d" % state["tokens"]}
         if not state["rejected"]:
             state["rejected"] = True
-            return http_error(endpoint + path, 401, {"code": 16, "message": "etcdserver: invalid auth token"})
+            return http_error(endpoint + path, status, refusal)
         return {"ok": True}
     client, transport = client_with(behaviour, user="root", password="pw")
     assert client.call("/v3/maintenance/status")["ok"] is True

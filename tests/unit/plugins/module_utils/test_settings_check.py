@@ -16,7 +16,8 @@ from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import 
 
 PEER = "https://10.0.0.1:2380"
 GOOD = {
-    "etcd_name": "etcd-1", "etcd_cluster_name": "etcd-cluster", "etcd_pki_admin_cn": "root", "etcd_pki_clients": ["app"],
+    "etcd_name": "etcd-1", "etcd_cluster_name": "etcd-cluster", "etcd_pki_admin_cn": "root",
+    "etcd_clients": [{"name": "app", "prefix": "/app/", "access": "readwrite"}],
     "etcd_hostname": "etcd-1", "etcd_domain_name": "example.com", "etcd_address": "10.0.0.1",
     "etcd_pki_extra_sans": ["etcd.example.com", "10.0.0.100"], "etcd_pki_country": "US", "etcd_pki_cn": "etcd-1.example.com",
     "etcd_user": "etcd", "etcd_group": "etcd", "etcd_service_name": "etcd",
@@ -84,7 +85,13 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_name": "a=b"}, "etcd_name is 'a=b'"),
     ({"etcd_name": "../x"}, "etcd_name is '../x'"),
     ({"etcd_cluster_name": "prod/eu"}, "etcd_cluster_name is 'prod/eu'"),
-    ({"etcd_pki_clients": ["../../x"]}, "etcd_pki_clients has '../../x'"),
+    ({"etcd_clients": [{"name": "../../x", "prefix": "/x/"}]}, "etcd_clients has a client named '../../x'"),
+    ({"etcd_clients": [{"name": "billing", "prefix": "billing/"}]},
+     "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
+    ({"etcd_clients": [{"name": "a", "prefix": "/a/"}, {"name": "a", "prefix": "/b/"}]}, "etcd_clients names a twice"),
+    ({"etcd_clients": [{"name": "root", "prefix": "/"}]}, "etcd_clients has a client named root"),
+    ({"etcd_clients": "billing"}, "etcd_clients is 'billing': give a list"),
+    ({"etcd_pki_clients": ["app"]}, "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
     ({"etcd_hostname": "bad host"}, "etcd_hostname is 'bad host'"),
     ({"etcd_address": "https://10.0.0.1"}, "etcd_address is 'https://10.0.0.1'"),
     ({"etcd_pki_extra_sans": ["a b"]}, "etcd_pki_extra_sans has 'a b'"),

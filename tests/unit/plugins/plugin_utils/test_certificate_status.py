@@ -57,7 +57,7 @@ def make_leaf(ca, cn="etcd-1", sans=("etcd-1", "10.0.0.1", "::1"), days=700, usa
     oids = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(cn))
+        .subject_name(_name(cn) if cn else x509.Name([]))
         .issuer_name(ca_cert.subject)
         .public_key(key.public_key())
         .serial_number(2)
@@ -106,6 +106,14 @@ def test_what_makes_a_certificate_due(ca, change, expected):
     assert _reason(ca, cert, key, **change) == expected
 
 
+def test_a_certificate_without_a_common_name(ca):
+    cert, key = make_leaf(ca, cn=None)[:2]
+    assert _reason(ca, cert, key, common_name=None) == ""
+    assert _reason(ca, cert, key) == "common name changes to etcd-1"
+    cert, key = make_leaf(ca)[:2]
+    assert _reason(ca, cert, key, common_name=None).startswith("its common name goes")
+
+
 def test_missing_certificate_or_key(ca):
     cert, key = make_leaf(ca)[:2]
     assert _reason(ca, None, key) == "not issued yet"
@@ -139,6 +147,12 @@ def test_everything_is_due_without_a_ca(tmp_path):
     due = certificates_due(str(tmp_path), ["root"], str(tmp_path / "ca.pem"), None, [], ["clientAuth"], 30)
     assert due == [{"name": "root", "reason": "the CA is new", "forced": False, "directory": str(tmp_path),
                     "common_name": "root", "sans": [], "usages": ["clientAuth"]}]
+
+
+def test_no_common_name_is_asked_of_every_certificate(tmp_path):
+    due = certificates_due(str(tmp_path), ["admin", "billing"], str(tmp_path / "ca.pem"), "root", [], ["clientAuth"], 30,
+                           no_common_name=True)
+    assert [d["common_name"] for d in due] == [None, None]
 
 
 def test_a_forced_reissue_is_due_and_says_so(tmp_path):
