@@ -209,7 +209,7 @@ def test_certificates_name_the_member_and_are_reported(host):
         sans = host.check_output("openssl x509 -in %s/%s -noout -ext subjectAltName", CERTS, cert)
         assert wanted <= {san.strip() for san in sans.splitlines()[1].split(",")}, sans
     report = host.check_output("/etc/etcd/cert-show.sh")
-    assert report.count("status: valid") == 4  # ca, etcd, peer, admin
+    assert report.count("status: valid") == 5  # ca, etcd, peer, admin, etcdctl
     assert "EXPIRES" not in report
 
 
