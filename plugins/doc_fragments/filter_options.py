@@ -22,8 +22,8 @@ options:
     required: true
 """
 
-    # The hosts and the fact read of each, for the filters over hostvars.
-    HOST_FACTS = r"""
+    # The hosts, for the filters over hostvars.
+    HOSTS = r"""
 options:
   _input:
     description: Inventory names, such as C(ansible_play_hosts).
@@ -34,6 +34,11 @@ options:
     description: C(hostvars).
     type: dict
     required: true
+"""
+
+    # The fact read of each host, for the filters over hostvars (with HOSTS).
+    HOST_FACTS = r"""
+options:
   fact:
     description: Dotted path of the fact, a registered result's field for one, such as C(_etcd_host.unit.active_state).
     type: str

@@ -24,6 +24,13 @@ options:
         the performance, storage and compaction settings; C(etcd_extra_config) is optional.
     type: dict
     required: true
+  peer_common_name:
+    description:
+      - The common name the peer port requires of a certificate (etcd's C(allowed-cn)), that of the members' peer
+        certificates, so that a client's certificate from the same CA cannot act as a peer. Empty for none.
+      - etcd 3.4 reads no C(allowed-cn) from its configuration file (nor from a flag beside one), so it is left out.
+    type: str
+    default: ""
 """
 
 EXAMPLES = r"""
@@ -54,11 +61,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.config_file import config_file
 
 
-def etcd_config_file(settings):
+def etcd_config_file(settings, peer_common_name=""):
     if not isinstance(settings, Mapping):
         raise AnsibleFilterError("etcd_config_file needs a dict of etcd settings, not %s" % type(settings).__name__)
     try:
-        return config_file(settings)
+        return config_file(settings, peer_common_name or "")
     except (ValueError, TypeError) as error:
         raise AnsibleFilterError("etcd_config_file: %s" % error) from None
 

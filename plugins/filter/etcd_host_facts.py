@@ -11,6 +11,7 @@ version_added: 0.2.0
 description:
   - Each host to its fact at a dotted path (a registered result's field, for one); null for a host without it.
 extends_documentation_fragment:
+  - quorum.etcd.filter_options.hosts
   - quorum.etcd.filter_options.host_facts
 """
 

@@ -17,6 +17,7 @@ options:
     type: raw
     required: true
 extends_documentation_fragment:
+  - quorum.etcd.filter_options.hosts
   - quorum.etcd.filter_options.host_facts
 """
 

@@ -41,7 +41,10 @@ _list:
   elements: dict
   contains:
     state:
-      description: C(absent), C(unencrypted), C(encrypted) or C(unreadable).
+      description:
+        - C(absent), C(unencrypted), C(encrypted) (PKCS#8), C(legacy) or C(unreadable).
+        - C(legacy) is OpenSSL's traditional encrypted PEM (C(Proc-Type 4,ENCRYPTED)), whose key is derived from the
+          passphrase by one MD5 pass; the C(etcd_pki) role re-encrypts such a key as PKCS#8.
       type: str
     problem:
       description: Why the roles cannot use the key; empty when they can.

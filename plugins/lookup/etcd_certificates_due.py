@@ -53,8 +53,10 @@ options:
     type: int
     default: 30
   force:
-    description: Every certificate is due, to be reissued with a new key (C(etcd_pki_reissue)).
-    type: bool
+    description:
+      - Certificates due whatever their state, to be reissued with a new key (C(etcd_pki_reissue)) - V(true) for
+        every one, or a list of names, where C(all) names every one.
+    type: raw
     default: false
 """
 

@@ -47,6 +47,19 @@ CA_CERT = "ca.pem"
 JWT_KEY = "jwt-key.pem"
 JWT_PUBLIC_KEY = "jwt.pub"
 AUTH_TOKENS = ("jwt", "simple")
+# The cipher suites a member may offer with TLS 1.2: forward secret and authenticated encryption only, which no
+# TLS 1.0 or 1.1 client can use either. (TLS 1.3's suites are Go's to choose.) etcd 3.4 knows the ChaCha20 ones by
+# Go's older names.
+CIPHER_SUITES = (
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+)
+CIPHER_SUITE_NAMES_3_4 = {
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256": "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256": "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305",
+}
+TLS_VERSIONS = ("TLS1.2", "TLS1.3")
 
 
 def freelist_key(version: str) -> str:
@@ -102,12 +115,14 @@ class _Settings:
         return ",".join(value)
 
 
-def config_file(settings: Mapping[str, Any]) -> dict:
+def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict:
     """The content of etcd's configuration file for these role settings, keys in the order written.
 
     ``settings`` maps role variable names to values; ``etcd_extra_config`` may be absent (nothing to
-    merge), ``etcd_log_dir`` is only needed with ``etcd_log_output: file``. Raises ValueError on a missing
-    or unusable setting.
+    merge), ``etcd_log_dir`` is only needed with ``etcd_log_output: file``. With ``peer_common_name``, the peer
+    port accepts only certificates with that common name (the members'), not a client's from the same CA; etcd 3.4
+    cannot be told so from a file, and is not.
+    Raises ValueError on a missing or unusable setting.
     """
     s = _Settings(settings)
     version = s.text("etcd_version")
@@ -137,6 +152,21 @@ def config_file(settings: Mapping[str, Any]) -> dict:
     if auth_token == "jwt":
         auth_token = "jwt,pub-key=%s/%s,priv-key=%s/%s,sign-method=ES256,ttl=%ds" % (
             certs, JWT_PUBLIC_KEY, certs, JWT_KEY, token_ttl)
+
+    tls_min_version = s.text("etcd_tls_min_version")
+    if tls_min_version not in TLS_VERSIONS:
+        raise ValueError("etcd setting etcd_tls_min_version must be one of %s, not %r"
+                         % (", ".join(TLS_VERSIONS), tls_min_version))
+    suites = s.get("etcd_tls_cipher_suites")
+    if not isinstance(suites, (list, tuple)) or not suites or any(suite not in CIPHER_SUITES for suite in suites):
+        raise ValueError("etcd setting etcd_tls_cipher_suites must be a list of some of %s, not %r"
+                         % (", ".join(CIPHER_SUITES), suites))
+    older = minor(version) == "3.4"
+    if older and tls_min_version != "TLS1.2":
+        raise ValueError("etcd setting etcd_tls_min_version is %s, which etcd 3.4 cannot set (it takes TLS 1.2 "
+                         "and later)" % tls_min_version)
+    if older:
+        suites = [CIPHER_SUITE_NAMES_3_4.get(suite, suite) for suite in suites]
 
     config: Dict[str, Any] = {
         "name": s.text("etcd_name"),
@@ -181,7 +211,11 @@ def config_file(settings: Mapping[str, Any]) -> dict:
             "key-file": "%s/%s" % (certs, PEER_KEY),
             "trusted-ca-file": "%s/%s" % (certs, CA_CERT),
             "client-cert-auth": True,
+            # A list for etcd 3.5; etcd 3.4 reads no allowed-cn from a file (nor a flag beside one).
+            **({"allowed-cn": [peer_common_name]} if peer_common_name and not older else {}),
         },
+        "cipher-suites": list(suites),
+        **({} if older else {"tls-min-version": tls_min_version}),
         freelist: s.text("etcd_backend_bbolt_freelist_type"),
     }
     # Where etcd defaults differently when started from a file, the flag's default: the file behaves as the

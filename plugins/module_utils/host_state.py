@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import re
 import socket
+import ssl
 import struct
+from typing import Optional
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -113,6 +115,45 @@ def read_data_dir(path: str, wal_dir: str = "") -> dict:
             return {"exists": True, "has_member": None}
     wal = os.listdir(wal_dir) if os.path.isdir(wal_dir) else []
     return {"exists": os.path.isdir(path), "has_member": any(name.endswith(".wal") for name in wal)}
+
+
+def read_common_name(path: str) -> Optional[str]:
+    """The common name of the certificate at path; None when there is none, or no certificate to read. Read with
+    the decoder Python's ssl module keeps for its tests, as nothing else in the standard library parses X.509."""
+    try:
+        subject = ssl._ssl._test_decode_cert(path).get("subject", ())  # pylint: disable=protected-access
+    except (AttributeError, OSError, ssl.SSLError, ValueError):
+        return None
+    names = [value for rdn in subject for key, value in rdn if key == "commonName"]
+    return names[0] if names else None
+
+
+def read_peer_allowed_common_name(config_path: str) -> Optional[str]:
+    """The (first) allowed-cn of peer-transport-security in etcd's configuration file as the etcd_config role
+    writes it (YAML, to_nice_yaml's layout: a list under the key, or one value beside it); None when it has none,
+    or there is no file."""
+    try:
+        with open(config_path) as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    in_peer, in_allowed = False, False
+    for line in lines:
+        if not line.startswith((" ", "\t", "-")):
+            in_peer, in_allowed = line.rstrip() == "peer-transport-security:", False
+            continue
+        if not in_peer:
+            continue
+        item = re.match(r"^[ \t]*-[ \t]*(['\"]?)(.+?)\1[ \t]*$", line)
+        if in_allowed and item:
+            return item.group(2)
+        key = re.match(r"^[ \t]+([\w-]+):[ \t]*(.*?)[ \t]*$", line)
+        if key:
+            in_allowed = key.group(1) == "allowed-cn"
+            value = key.group(2).strip("[]").split(",")[0].strip().strip("'\"") if in_allowed else ""
+            if value:
+                return value
+    return None
 
 
 def restart_pending(unit: dict, watched: list) -> tuple:

@@ -62,6 +62,7 @@ KEYS_FROM_VARIABLES = {
     "quota-backend-bytes": "etcd_quota_backend_bytes", "auto-compaction-mode": "etcd_auto_compaction_mode",
     "auto-compaction-retention": "etcd_auto_compaction_retention",
     "auth-token": "etcd_auth_token", "auth-token-ttl": "etcd_auth_token_ttl",
+    "cipher-suites": "etcd_tls_cipher_suites", "tls-min-version": "etcd_tls_min_version",
     "enable-grpc-gateway": "the collection (the modules need the JSON gateway)",
 }
 
@@ -90,6 +91,13 @@ INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_health_timeout", 5, None, "seconds"),
     ("etcd_service_limit_nofile", 1024, None, "open files"),
 )
+
+
+def _minor_or_none(version: Any) -> Optional[str]:
+    try:
+        return minor(str(version))
+    except ValueError:
+        return None  # named by the version's own check
 
 
 def client_problems(clients: List[Dict[str, Any]]) -> List[str]:
@@ -288,9 +296,12 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         problems.append("etcd_pki_clients is no more: give each application as an entry of etcd_clients "
                         "({name: NAME, prefix: /NAME/, access: readwrite}), which issues its certificate and makes "
                         "its etcd user and role")
-    unknown = [name for name in reissue_names(s.get("etcd_pki_reissue")) if name != "all" and name not in member_names]
+    client_names = [str(c.get("name")) for c in s.get("etcd_clients") or [] if isinstance(c, dict)]
+    unknown = [name for name in reissue_names(s.get("etcd_pki_reissue"))
+               if name != "all" and name not in member_names and name not in client_names]
     if unknown and member_names:
-        problems.append("etcd_pki_reissue names %s, which is not a member (%s): give all, or members' etcd_name"
+        problems.append("etcd_pki_reissue names %s, which is neither a member (%s) nor a client of etcd_clients: "
+                        "give all, or members' etcd_name and clients' names"
                         % (", ".join(unknown), ", ".join(member_names)))
 
     for variable in ("etcd_name", "etcd_cluster_name", "etcd_pki_admin_cn"):
@@ -298,6 +309,9 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
             problems.append("%s is %r: it becomes part of file names and of etcd's initial-cluster; use up to 63 "
                             "letters, digits, '.', '_' and '-', starting with a letter or digit" % (variable, s[variable]))
     problems += client_problems(s.get("etcd_clients") or [])
+    if s.get("etcd_tls_min_version", "TLS1.2") != "TLS1.2" and _minor_or_none(s.get("etcd_version")) == "3.4":
+        problems.append("etcd_tls_min_version is %s, which etcd 3.4 cannot set: it takes TLS 1.2 and later; set "
+                        "TLS1.2, or deploy etcd 3.5" % s["etcd_tls_min_version"])
     for variable in ("etcd_hostname", "etcd_domain_name"):
         value = str(s.get(variable) or "")
         if value and not DNS_NAME.match(value):

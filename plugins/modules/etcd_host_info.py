@@ -44,6 +44,12 @@ options:
     type: list
     elements: path
     default: []
+  peer_certificate:
+    description: The member's peer certificate, whose common name is returned in RV(peer_certificate_common_name).
+    type: path
+  config_file:
+    description: etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name).
+    type: path
   managed_paths:
     description:
       - Paths whose kind, mode, owner, group and checksum are returned in RV(managed_paths), the current state that
@@ -160,6 +166,16 @@ restart_reason:
   returned: always
   type: str
   sample: /etc/etcd/config.yaml changed 42 s after etcd started
+peer_certificate_common_name:
+  description: The common name of O(peer_certificate); null when it has none, or there is no such certificate.
+  returned: always
+  type: str
+  sample: etcd-cluster-peer
+peer_allowed_common_name:
+  description: The common name the member's configuration file requires of peers (C(allowed-cn)); null for none.
+  returned: always
+  type: str
+  sample: etcd-cluster-peer
 managed_paths:
   description: What the host has at each path of O(managed_paths), in the shape M(quorum.etcd.etcd_files) reads it.
   returned: always
@@ -172,7 +188,8 @@ import platform
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
-    read_addresses, read_data_dir, read_listeners, read_unit, read_version, restart_pending)
+    read_addresses, read_common_name, read_data_dir, read_listeners, read_peer_allowed_common_name, read_unit, read_version,
+    restart_pending)
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
@@ -185,6 +202,8 @@ def main():
             "wal_dir": {"type": "path"},
             "watched_paths": {"type": "list", "elements": "path", "default": []},
             "managed_paths": {"type": "list", "elements": "path", "default": []},
+            "peer_certificate": {"type": "path"},
+            "config_file": {"type": "path"},
         },
         supports_check_mode=True,
     )
@@ -201,6 +220,10 @@ def main():
         restart_pending=pending,
         restart_reason=reason,
         managed_paths=[read_path(path) for path in module.params["managed_paths"]],
+        peer_certificate_common_name=(read_common_name(module.params["peer_certificate"])
+                                      if module.params["peer_certificate"] else None),
+        peer_allowed_common_name=(read_peer_allowed_common_name(module.params["config_file"])
+                                  if module.params["config_file"] else None),
     )
 
 

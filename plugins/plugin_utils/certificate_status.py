@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Union
 
 try:
     from cryptography import x509
@@ -124,13 +124,16 @@ def certificates_due(
     sans: Iterable[str],
     usages: Iterable[str],
     renew_days: int,
-    force: bool = False,
+    force: Union[bool, Iterable[str]] = False,
     no_common_name: bool = False,
 ) -> list[dict[str, Any]]:
     """For each NAME.pem in directory that must be (re)issued, what to issue and why: {name, reason, forced,
-    directory, common_name, sans, usages}; with force, every one, forced (to get a new key too). The common name
+    directory, common_name, sans, usages}; with force, every one, forced (to get a new key too) - force is true,
+    or the names to force, where "all" names every one. The common name
     is common_name, else the name; with no_common_name, None: the certificate has none."""
     ca_pem = _read(ca_path)
+    if isinstance(force, str):
+        force = [force]
     due = []
     for name in names:
         wanted_cn = None if no_common_name else (common_name or name)
@@ -146,17 +149,19 @@ def certificates_due(
                 list(usages),
                 renew_days,
             )
-        if force and not reason:
+        forced = force is True or (not isinstance(force, bool) and bool({name, "all"} & set(force or ())))
+        if forced and not reason:
             reason = "its reissue was asked for (etcd_pki_reissue)"
         if reason:
-            due.append({"name": name, "reason": reason, "forced": force, "directory": directory,
+            due.append({"name": name, "reason": reason, "forced": forced, "directory": directory,
                         "common_name": wanted_cn, "sans": list(sans), "usages": list(usages)})
     return due
 
 
 def ca_key_state(path: str, passphrase: str) -> tuple[str, str]:
-    """(state, problem) of the CA key against etcd_pki_ca_key_passphrase: state is absent, unencrypted or
-    encrypted; problem says why the roles cannot go on, or is ''."""
+    """(state, problem) of the CA key against etcd_pki_ca_key_passphrase: state is absent, unencrypted, legacy
+    (encrypted in OpenSSL's traditional PEM form, whose key is one MD5 pass over the passphrase) or encrypted
+    (PKCS#8); problem says why the roles cannot go on, or is ''."""
     key_pem = _read(path)
     if key_pem is None:
         return "absent", ""
@@ -177,4 +182,28 @@ def ca_key_state(path: str, passphrase: str) -> tuple[str, str]:
     except (TypeError, ValueError):
         return "encrypted", ("etcd_pki_ca_key_passphrase does not decrypt the CA key %s: give the passphrase it was "
                              "encrypted with" % path)
+    if b"Proc-Type: 4,ENCRYPTED" in key_pem:
+        return "legacy", ""
     return "encrypted", ""
+
+
+def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None) -> list[dict[str, Any]]:
+    """Every certificate under directory (NAME.pem, not keys), soonest to expire first: {path (relative), subject,
+    not_after (ISO date), days_left, summary (one line of all that)}."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    found = []
+    for root, _dirs, files in os.walk(directory):
+        for name in sorted(files):
+            if not name.endswith(".pem") or name.endswith("-key.pem"):
+                continue
+            path = os.path.join(root, name)
+            try:
+                cert = x509.load_pem_x509_certificate(_read(path) or b"")
+            except ValueError:
+                continue  # not a certificate (the JWT key pair's public key is jwt.pub, but be safe)
+            not_after = cert.not_valid_after_utc
+            entry = {"path": os.path.relpath(path, directory), "subject": cert.subject.rfc4514_string(),
+                     "not_after": not_after.date().isoformat(), "days_left": (not_after - now).days}
+            entry["summary"] = "%(path)s (%(subject)s) expires %(not_after)s, in %(days_left)d days" % entry
+            found.append(entry)
+    return sorted(found, key=lambda entry: (entry["days_left"], entry["path"]))

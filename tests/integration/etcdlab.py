@@ -47,6 +47,9 @@ TEST_SETTINGS = {
 }
 
 
+MEMBER_CN = "quorum-member"
+
+
 def bin_dir(version: str) -> Path:
     return CACHE / "etcd" / f"v{version}"
 
@@ -137,7 +140,7 @@ class Pki:
         # certificate has a CommonName ("CommonName of client sending a request against gateway will be
         # ignored"), so the client certificate carries an organisation only.
         subjects = {
-            "member": x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "quorum-member")]),
+            "member": x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, MEMBER_CN)]),
             "client": x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "quorum-etcd client")]),
         }
         for name, eku in usages.items():
@@ -226,7 +229,8 @@ class Cluster:
         """Writes the member's etcd configuration file, built by config_file() as the etcd_config role does."""
         self.install_certs(self.member_dir(member) / "certs")
         path = self.member_dir(member) / "config.yaml"
-        config = config_file(self.settings(member, state, initial_cluster, extra_config))
+        # The peer port takes the members' certificates only (their common name), as the roles set it up.
+        config = config_file(self.settings(member, state, initial_cluster, extra_config), peer_common_name=MEMBER_CN)
         path.write_text(yaml.safe_dump(config, indent=2, sort_keys=False, default_flow_style=False))
         return path
 

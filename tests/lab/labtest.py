@@ -12,9 +12,11 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from ansible_run import ansible_playbook, folded
 from writeload import WriteLoad
@@ -130,6 +132,13 @@ class Lab:
                              "-cert /etc/ssl/etcd/admin.pem -key /etc/ssl/etcd/admin-key.pem </dev/null 2>/dev/null "
                              "| openssl x509 -noout -serial")
 
+    @staticmethod
+    def certificate(path: Path) -> Tuple[int, bytes]:
+        """The serial number and public key of a certificate on the controller."""
+        cert = x509.load_pem_x509_certificate(path.read_bytes())
+        return cert.serial_number, cert.public_key().public_bytes(serialization.Encoding.PEM,
+                                                                  serialization.PublicFormat.SubjectPublicKeyInfo)
+
     def write_load(self, **options) -> WriteLoad:
         """As the collection's modules write: the certificate without a common name, as root once auth is on."""
         return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(self.pki / "ca.pem"),
@@ -172,3 +181,13 @@ def journal_count(lab: Lab, node: str, since: float, prefix: str = "Started ") -
     out = lab.sh(node, "journalctl -u etcd --since @%d --no-pager -o cat | grep -c '^%s' || true"
                  % (math.ceil(since), prefix))
     return int(out.strip() or 0)
+
+
+def assert_restarted_once_in_sequence(lab: Lab, since: float) -> None:
+    """Each member started once since then, and stopped only after the one before it was serving again."""
+    units = lab.units()
+    assert [journal_count(lab, node, since) for node in NODES] == [1, 1, 1]
+    order = sorted(NODES, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
+    for before, after in zip(order, order[1:]):
+        assert int(units[after]["InactiveEnterTimestampMonotonic"]) > int(units[before]["ActiveEnterTimestampMonotonic"]), \
+            "%s stopped before %s was back" % (after, before)

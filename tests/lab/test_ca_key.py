@@ -22,3 +22,20 @@ def test_a_ca_key_made_without_the_passphrase_is_encrypted_with_it(lab):
     assert path.stat().st_mode & 0o777 == 0o600
     # The members' certificates were signed by the same key: nothing on them changed.
     assert lab.files() == files and restarted(units, lab.units()) == []
+
+
+def test_a_ca_key_in_the_legacy_pem_form_is_re_encrypted_as_pkcs8(lab):
+    """OpenSSL's traditional encrypted PEM derives its key by one MD5 pass: the same key is written as PKCS#8."""
+    path = lab.pki / "ca-key.pem"
+    key = serialization.load_pem_private_key(path.read_bytes(), password=CA_PASSPHRASE.encode())
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                       serialization.BestAvailableEncryption(CA_PASSPHRASE.encode())))
+    assert b"Proc-Type: 4,ENCRYPTED" in path.read_bytes()
+    files, units = lab.files(), lab.units()
+    run = lab.playbook()
+    assert run.rc == 0, run.output
+    pem = path.read_bytes()
+    assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") and b"Proc-Type" not in pem
+    same = serialization.load_pem_private_key(pem, password=CA_PASSPHRASE.encode())
+    assert same.private_numbers() == key.private_numbers()
+    assert lab.files() == files and restarted(units, lab.units()) == []

@@ -11,21 +11,11 @@ import re
 import subprocess
 import time
 
-from labtest import ADDRESSES, NODES, Loaded, journal_count, restarted
+from labtest import ADDRESSES, NODES, REPO, Loaded, assert_restarted_once_in_sequence, journal_count, restarted
 
 FIRST, SECOND, THIRD = NODES
 # The setting the flows before leave the cluster with, for the flows after that change nothing.
 SETTLED = {"etcd_snapshot_count": 50000}
-
-
-def assert_restarted_once_in_sequence(lab, since):
-    """Each member started once since then, and stopped only after the one before it was serving again."""
-    units = lab.units()
-    assert [journal_count(lab, node, since) for node in NODES] == [1, 1, 1]
-    order = sorted(NODES, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
-    for before, after in zip(order, order[1:]):
-        assert int(units[after]["InactiveEnterTimestampMonotonic"]) > int(units[before]["ActiveEnterTimestampMonotonic"]), \
-            "%s stopped before %s was back" % (after, before)
 
 
 def leader(lab):
@@ -74,14 +64,18 @@ def test_check_mode_shows_the_restarts_and_changes_nothing(lab):
     assert lab.files() == files and restarted(units, lab.units()) == []
 
 
-def test_forced_reissue_gives_every_member_a_new_certificate(lab):
+def test_rotating_the_certificates_gives_every_member_and_client_a_new_one(lab):
     serials = {node: lab.served_serial(node) for node in NODES}
+    clients = {name: lab.certificate(lab.pki / "admin" / (name + ".pem")) for name in ("admin", "etcdctl")}
     since = time.time()
     loaded = Loaded(lab)
-    run = loaded.run(extra_vars={"etcd_snapshot_count": 20000, "etcd_pki_reissue": "all"})
+    run = loaded.run(playbook=REPO / "playbooks" / "rotate_certificates.yml", extra_vars={"etcd_snapshot_count": 20000})
     assert run.rc == 0, run.output
     loaded.assert_nothing_lost()
     assert all(lab.served_serial(node) != serials[node] for node in NODES), (serials, run.output)
+    for name, (serial, public_key) in clients.items():
+        new_serial, new_public_key = lab.certificate(lab.pki / "admin" / (name + ".pem"))
+        assert new_serial != serial and new_public_key != public_key, name
     assert_restarted_once_in_sequence(lab, since)
 
 

@@ -99,10 +99,15 @@ def assert_refused_before_any_host(result, tmp_path, message):
          "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
         (three(), {"etcd_auth_enabled": True}, "etcd_auth_enabled is true but etcd_root_password is empty"),
         (three(), {"etcd_pki_clients": ["app"]}, "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
+        (three(), {"etcd_version": "3.4.23", "etcd_tls_min_version": "TLS1.3"},
+         "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set"),
+        (three(), {"etcd_tls_cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"]},
+         "etcd_tls_cipher_suites must be one or more of: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
          "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
-         "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list"],
+         "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
+         "weak-cipher"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)

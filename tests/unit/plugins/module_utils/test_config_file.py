@@ -42,8 +42,25 @@ ORDER = [
     "grpc-keepalive-interval", "grpc-keepalive-timeout", "backend-batch-limit", "backend-batch-interval",
     "quota-backend-bytes", "auto-compaction-mode", "auto-compaction-retention", "auth-token", "auth-token-ttl",
     "enable-grpc-gateway",
-    "client-transport-security", "peer-transport-security",
+    "client-transport-security", "peer-transport-security", "cipher-suites",
 ]
+SUITES = ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"]
+CHACHA = {"3.4": ["TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305"],
+          "3.5": ["TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"]}
+
+
+def order(version):
+    """ORDER, and the TLS floor that etcd 3.5 (not 3.4) can be given, after the cipher suites."""
+    return ORDER + ([] if minor(version) == "3.4" else ["tls-min-version"])
+
+
+def tls_values(version):
+    values = {"cipher-suites": SUITES + CHACHA.get(minor(version), CHACHA["3.5"])}
+    if minor(version) != "3.4":
+        values["tls-min-version"] = "TLS1.2"
+    return values
+
 
 # Besides the freelist key, which depends on the version.
 DEFAULT_VALUES = {
@@ -100,7 +117,8 @@ NEEDED = [
     "etcd_max_request_bytes", "etcd_grpc_keepalive_min_time", "etcd_grpc_keepalive_interval",
     "etcd_grpc_keepalive_timeout", "etcd_backend_batch_limit", "etcd_backend_batch_interval",
     "etcd_backend_bbolt_freelist_type", "etcd_quota_backend_bytes", "etcd_auto_compaction_mode",
-    "etcd_auto_compaction_retention", "etcd_auth_token", "etcd_auth_token_ttl", "etcd_certs_path",
+    "etcd_auto_compaction_retention", "etcd_auth_token", "etcd_auth_token_ttl", "etcd_tls_min_version",
+    "etcd_tls_cipher_suites", "etcd_certs_path",
 ]
 
 
@@ -110,7 +128,8 @@ def settings(**overrides):
 
 def flag_defaults(version):
     """The flags' defaults the file gets written where a file start would default otherwise."""
-    return {key: value for key, value in FILE_DEFAULTS_DIFFERING.get(minor(version), {}).items() if key not in DEFAULT_VALUES}
+    return {key: value for key, value in FILE_DEFAULTS_DIFFERING.get(minor(version), {}).items()
+            if key not in DEFAULT_VALUES and key != "tls-min-version"}
 
 
 @pytest.mark.parametrize("version, freelist", [
@@ -123,8 +142,8 @@ def flag_defaults(version):
 ])
 def test_role_defaults_in_order(version, freelist):
     config = config_file(settings(etcd_version=version))
-    assert list(config) == ORDER + [freelist] + list(flag_defaults(version))
-    assert config == dict(DEFAULT_VALUES, **{freelist: "map"}, **flag_defaults(version))
+    assert list(config) == order(version) + [freelist] + list(flag_defaults(version))
+    assert config == dict(DEFAULT_VALUES, **tls_values(version), **{freelist: "map"}, **flag_defaults(version))
 
 
 def test_simple_tokens_need_no_key():
@@ -132,6 +151,22 @@ def test_simple_tokens_need_no_key():
     assert (config["auth-token"], config["auth-token-ttl"]) == ("simple", 600)
     with pytest.raises(ValueError, match="etcd_auth_token must be one of jwt, simple, not 'oauth'"):
         config_file(settings(etcd_auth_token="oauth"))
+
+
+def test_tls_floor_and_suites():
+    assert config_file(settings(etcd_tls_min_version="TLS1.3"))["tls-min-version"] == "TLS1.3"
+    with pytest.raises(ValueError, match="etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set"):
+        config_file(settings(etcd_version="3.4.23", etcd_tls_min_version="TLS1.3"))
+    with pytest.raises(ValueError, match="etcd_tls_cipher_suites must be a list of some of"):
+        config_file(settings(etcd_tls_cipher_suites=["TLS_RSA_WITH_RC4_128_SHA"]))
+    assert config_file(settings(etcd_tls_cipher_suites=SUITES[:1]))["cipher-suites"] == SUITES[:1]
+
+
+def test_the_peer_port_requires_the_members_common_name_where_etcd_reads_it():
+    assert config_file(settings(), "c-peer")["peer-transport-security"]["allowed-cn"] == ["c-peer"]
+    assert "allowed-cn" not in config_file(settings())["peer-transport-security"]
+    # etcd 3.4 reads no allowed-cn from a file.
+    assert "allowed-cn" not in config_file(settings(etcd_version="3.4.23"), "c-peer")["peer-transport-security"]
 
 
 def test_the_file_behaves_as_the_flags():
@@ -215,8 +250,9 @@ def test_extra_config_merged_last(version, freelist, extra, changed, added):
     extra = {(freelist if k == "FREELIST" else k): v for k, v in extra.items()}
     changed = {(freelist if k == "FREELIST" else k): v for k, v in changed.items()}
     config = config_file(settings(etcd_version=version, etcd_extra_config=extra))
-    assert list(config) == ORDER + [freelist] + list(flag_defaults(version)) + added
-    assert config == {**DEFAULT_VALUES, freelist: "map", **flag_defaults(version), **changed, **{k: extra[k] for k in added}}
+    assert list(config) == order(version) + [freelist] + list(flag_defaults(version)) + added
+    assert config == {**DEFAULT_VALUES, **tls_values(version), freelist: "map", **flag_defaults(version), **changed,
+                      **{k: extra[k] for k in added}}
 
 
 def test_extra_config_replaces_a_whole_map_and_is_optional():

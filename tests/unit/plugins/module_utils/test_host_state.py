@@ -85,3 +85,45 @@ def test_a_wal_dir_of_its_own_is_read(tmp_path):
     wal.mkdir()
     (wal / "0000000000000000-0000000000000000.wal").write_bytes(b"")
     assert etcd_host_info.read_data_dir(str(tmp_path / "data"), str(wal))["has_member"] is True
+
+
+def test_the_common_name_of_a_certificate_is_read_with_the_standard_library(tmp_path):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_common_name
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for name, subject in (("peer", [x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+                                    x509.NameAttribute(NameOID.COMMON_NAME, "etcd-cluster-peer")]),
+                          ("admin", [x509.NameAttribute(NameOID.COUNTRY_NAME, "US")])):
+        cert = (x509.CertificateBuilder().subject_name(x509.Name(subject)).issuer_name(x509.Name(subject))
+                .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+                .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+        (tmp_path / (name + ".pem")).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    assert read_common_name(str(tmp_path / "peer.pem")) == "etcd-cluster-peer"
+    assert read_common_name(str(tmp_path / "admin.pem")) is None
+    assert read_common_name(str(tmp_path / "absent.pem")) is None
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    assert read_common_name(str(tmp_path / "junk.pem")) is None
+
+
+def test_the_peer_common_name_a_configuration_file_requires(tmp_path):
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_peer_allowed_common_name
+
+    path = tmp_path / "config.yaml"
+    assert read_peer_allowed_common_name(str(path)) is None
+    path.write_text("name: m1\nclient-transport-security:\n  allowed-cn: not-this-one\npeer-transport-security:\n"
+                    "  cert-file: /etc/ssl/etcd/peer.pem\n  client-cert-auth: true\n")
+    assert read_peer_allowed_common_name(str(path)) is None
+    # As to_nice_yaml writes the list.
+    path.write_text(path.read_text() + "  allowed-cn:\n  - etcd-cluster-peer\nbackend-bbolt-freelist-type: map\n")
+    assert read_peer_allowed_common_name(str(path)) == "etcd-cluster-peer"
+    for written in ("  allowed-cn: 'prod-peer'\n", "  allowed-cn: [prod-peer]\n", "  allowed-cn:\n    - \"prod-peer\"\n"):
+        path.write_text("peer-transport-security:\n" + written)
+        assert read_peer_allowed_common_name(str(path)) == "prod-peer", written

@@ -56,6 +56,8 @@ CLUSTER = {"cluster_id": "c1", "members": [listed("etcd-1", PEER), listed("etcd-
 
 def test_good_settings_have_no_problem():
     assert setting_problems(GOOD, ["etcd-1", "etcd-2"]) == []
+    # A reissue may name members and clients.
+    assert setting_problems(dict(GOOD, etcd_pki_reissue="etcd-2,app"), ["etcd-1", "etcd-2"]) == []
 
 
 @pytest.mark.parametrize("changes", [
@@ -91,6 +93,9 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_clients": [{"name": "a", "prefix": "/a/"}, {"name": "a", "prefix": "/b/"}]}, "etcd_clients names a twice"),
     ({"etcd_clients": [{"name": "root", "prefix": "/"}]}, "etcd_clients has a client named root"),
     ({"etcd_clients": "billing"}, "etcd_clients is 'billing': give a list"),
+    ({"etcd_version": "3.4.23", "etcd_tls_min_version": "TLS1.3"},
+     "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set: it takes TLS 1.2 and later"),
+    ({"etcd_extra_config": {"cipher-suites": ["TLS_RSA_WITH_RC4_128_SHA"]}}, "etcd_extra_config sets cipher-suites"),
     ({"etcd_pki_clients": ["app"]}, "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
     ({"etcd_hostname": "bad host"}, "etcd_hostname is 'bad host'"),
     ({"etcd_address": "https://10.0.0.1"}, "etcd_address is 'https://10.0.0.1'"),
@@ -132,7 +137,8 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_install_source": "archive", "etcd_install_archive": ""}, "etcd_install_archive is empty"),
     ({"etcd_install_release_url": "github.com/etcd"}, "etcd_install_release_url is 'github.com/etcd'"),
     ({"etcd_use_dns": True, "etcd_domain_name": ""}, "etcd_use_dns is true but etcd_domain_name is empty"),
-    ({"etcd_pki_reissue": "etcd-1,etcd-9"}, "etcd_pki_reissue names etcd-9"),
+    ({"etcd_pki_reissue": "etcd-1,etcd-9"}, "etcd_pki_reissue names etcd-9, which is neither a member (etcd-1, etcd-2) "
+                                            "nor a client of etcd_clients"),
     ({"etcd_listen_client_urls": "https://0.0.0.0:2379"}, "etcd_listen_client_urls is 'https://0.0.0.0:2379': give a list"),
     ({"etcd_pki_extra_sans": "a.example"}, "etcd_pki_extra_sans is 'a.example': give a list"),
     ({"etcd_service_health_timeout": 300}, "etcd_service_health_timeout is no more: set etcd_health_timeout"),

@@ -9,6 +9,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import (
+    ca_key_state,
+    certificate_expiries,
     certificates_due,
     normalize_san,
     reason_to_issue,
@@ -155,6 +157,21 @@ def test_no_common_name_is_asked_of_every_certificate(tmp_path):
     assert [d["common_name"] for d in due] == [None, None]
 
 
+def test_a_reissue_may_name_the_certificates_it_forces(tmp_path, ca):
+    (tmp_path / "ca.pem").write_bytes(ca[1].public_bytes(serialization.Encoding.PEM))
+    for name in ("billing", "reports"):
+        cert, key = make_leaf(ca, cn=name, sans=(), usages=("clientAuth",))[:2]
+        (tmp_path / (name + ".pem")).write_bytes(cert)
+        (tmp_path / (name + "-key.pem")).write_bytes(key)
+
+    def forced(force):
+        return [(d["name"], d["forced"]) for d in certificates_due(
+            str(tmp_path), ["billing", "reports"], str(tmp_path / "ca.pem"), None, [], ["clientAuth"], 30, force=force)]
+    assert forced([]) == [] and forced(False) == []
+    assert forced(["etcd-1", "reports"]) == [("reports", True)]
+    assert forced(["all"]) == forced(True) == forced("all") == [("billing", True), ("reports", True)]
+
+
 def test_a_forced_reissue_is_due_and_says_so(tmp_path):
     due = certificates_due(str(tmp_path), ["etcd"], str(tmp_path / "ca.pem"), None, [], [], 30, force=True)
     assert [(d["name"], d["reason"], d["forced"]) for d in due] == [("etcd", "the CA is new", True)]
@@ -163,3 +180,32 @@ def test_a_forced_reissue_is_due_and_says_so(tmp_path):
 def test_normalize_san():
     assert normalize_san("IP:fd00:0:0::1") == "IP:fd00::1"
     assert normalize_san("DNS:Etcd-1") == "DNS:etcd-1"
+
+
+def test_the_ca_key_state_tells_pkcs8_from_the_legacy_form(tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    path = tmp_path / "ca-key.pem"
+    assert ca_key_state(str(path), "pw") == ("absent", "")
+    path.write_bytes(_pem_key(key))
+    assert ca_key_state(str(path), "") == ("unencrypted", "")
+    encryption = serialization.BestAvailableEncryption(b"pw")
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, encryption))
+    assert ca_key_state(str(path), "pw") == ("legacy", "")
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
+    assert ca_key_state(str(path), "pw") == ("encrypted", "")
+    assert ca_key_state(str(path), "wrong")[1].startswith("etcd_pki_ca_key_passphrase does not decrypt the CA key")
+
+
+def test_every_certificate_with_its_expiry_soonest_first(tmp_path, ca):
+    (tmp_path / "ca.pem").write_bytes(ca[1].public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "members" / "etcd-1").mkdir(parents=True)
+    cert, key = make_leaf(ca, days=10)[:2]
+    (tmp_path / "members" / "etcd-1" / "peer.pem").write_bytes(cert)
+    (tmp_path / "members" / "etcd-1" / "peer-key.pem").write_bytes(key)
+    (tmp_path / "jwt.pub").write_bytes(b"not a certificate")
+    report = certificate_expiries(str(tmp_path), now=NOW)
+    assert [{k: v for k, v in entry.items() if k != "summary"} for entry in report] == [
+        {"path": "members/etcd-1/peer.pem", "subject": "CN=etcd-1", "not_after": "2026-12-05", "days_left": 10},
+        {"path": "ca.pem", "subject": "CN=test CA", "not_after": "2029-08-21", "days_left": 1000},
+    ]
+    assert report[0]["summary"] == "members/etcd-1/peer.pem (CN=etcd-1) expires 2026-12-05, in 10 days"
