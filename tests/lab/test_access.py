@@ -37,9 +37,12 @@ def secured(lab):
     run = loaded.run(extra_vars=ACCESS)
     assert run.rc == 0, run.output
     yield loaded, run, units, lab.units()
+    # Turned off, and the users and roles no longer declared deleted (etcd_rbac_exclusive); root stays.
     off = lab.playbook({"etcd_auth_enabled": False, "etcd_clients": [], "etcd_rbac_exclusive": True})
     assert off.rc == 0, off.output
     assert "Authentication Status: false" in lab.etcdctl(NODES[0], "auth", "status")
+    assert lab.etcdctl(NODES[0], "user", "list").split() == ["root"]
+    assert lab.etcdctl(NODES[0], "role", "list").split() == ["root"]
 
 
 def client(lab, name: str, **auth) -> EtcdClient:
