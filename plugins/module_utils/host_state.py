@@ -117,11 +117,12 @@ def read_data_dir(path: str, wal_dir: str = "") -> dict:
     return {"exists": os.path.isdir(path), "has_member": any(name.endswith(".wal") for name in wal)}
 
 
-def read_common_name(path: str) -> Optional[str]:
-    """The common name of the certificate at path; None when there is none, or no certificate to read. Read with
-    the decoder Python's ssl module keeps for its tests, as nothing else in the standard library parses X.509."""
+def read_common_name(path: str, of: str = "subject") -> Optional[str]:
+    """The common name of the certificate at path, or of its issuer (of="issuer"); None when there is none, or no
+    certificate to read. Read with the decoder Python's ssl module keeps for its tests, as nothing else in the
+    standard library parses X.509."""
     try:
-        subject = ssl._ssl._test_decode_cert(path).get("subject", ())  # pylint: disable=protected-access
+        subject = ssl._ssl._test_decode_cert(path).get(of, ())  # pylint: disable=protected-access
     except (AttributeError, OSError, ssl.SSLError, ValueError):
         return None
     names = [value for rdn in subject for key, value in rdn if key == "commonName"]

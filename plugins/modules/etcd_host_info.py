@@ -50,6 +50,11 @@ options:
   config_file:
     description: etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name).
     type: path
+  issued_certificates:
+    description: Certificates whose issuer's common name is returned in RV(certificate_issuers).
+    type: list
+    elements: path
+    default: []
   managed_paths:
     description:
       - Paths whose kind, mode, owner, group and checksum are returned in RV(managed_paths), the current state that
@@ -176,6 +181,11 @@ peer_allowed_common_name:
   returned: always
   type: str
   sample: etcd-cluster-peer
+certificate_issuers:
+  description: For each of O(issued_certificates), the common name of the CA that issued it; null when it cannot be read.
+  returned: always
+  type: dict
+  sample: {/etc/ssl/etcd/etcd.pem: etcd-cluster CA}
 managed_paths:
   description: What the host has at each path of O(managed_paths), in the shape M(quorum.etcd.etcd_files) reads it.
   returned: always
@@ -204,6 +214,7 @@ def main():
             "managed_paths": {"type": "list", "elements": "path", "default": []},
             "peer_certificate": {"type": "path"},
             "config_file": {"type": "path"},
+            "issued_certificates": {"type": "list", "elements": "path", "default": []},
         },
         supports_check_mode=True,
     )
@@ -224,6 +235,7 @@ def main():
                                       if module.params["peer_certificate"] else None),
         peer_allowed_common_name=(read_peer_allowed_common_name(module.params["config_file"])
                                   if module.params["config_file"] else None),
+        certificate_issuers={path: read_common_name(path, of="issuer") for path in module.params["issued_certificates"]},
     )
 
 

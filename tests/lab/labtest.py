@@ -139,9 +139,10 @@ class Lab:
         return cert.serial_number, cert.public_key().public_bytes(serialization.Encoding.PEM,
                                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
 
-    def write_load(self, **options) -> WriteLoad:
-        """As the collection's modules write: the certificate without a common name, as root once auth is on."""
-        return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(self.pki / "ca.pem"),
+    def write_load(self, ca: Optional[Path] = None, **options) -> WriteLoad:
+        """As the collection's modules write: the certificate without a common name, as root once auth is on; the
+        CAs it trusts are read once, from ca (the controller's ca.pem unless given)."""
+        return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(ca or self.pki / "ca.pem"),
                          cert=str(self.pki / "admin" / "admin.pem"), key=str(self.pki / "admin" / "admin-key.pem"),
                          credentials=("root", ROOT_PASSWORD), **options)
 
@@ -155,9 +156,9 @@ def restarted(before: Dict[str, Dict[str, str]], after: Dict[str, Dict[str, str]
 class Loaded:
     """A playbook run under a bounded write load: what the run printed, and what the load saw."""
 
-    def __init__(self, lab: Lab):
+    def __init__(self, lab: Lab, ca: Optional[Path] = None):
         self.lab = lab
-        self.load = lab.write_load(rate=20.0, max_duration_s=900)
+        self.load = lab.write_load(ca=ca, rate=20.0, max_duration_s=900)
 
     def run(self, **playbook_args) -> Run:
         self.load.start()

@@ -103,11 +103,14 @@ def assert_refused_before_any_host(result, tmp_path, message):
          "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set"),
         (three(), {"etcd_tls_cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"]},
          "etcd_tls_cipher_suites must be one or more of: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+        (three(), {"etcd_pki_ca_rotation": "sign"},
+         "etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run the trust "
+         "stage first"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
          "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
          "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
-         "weak-cipher"],
+         "weak-cipher", "ca-sign-before-trust"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)

@@ -102,12 +102,14 @@ def test_the_common_name_of_a_certificate_is_read_with_the_standard_library(tmp_
     for name, subject in (("peer", [x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
                                     x509.NameAttribute(NameOID.COMMON_NAME, "etcd-cluster-peer")]),
                           ("admin", [x509.NameAttribute(NameOID.COUNTRY_NAME, "US")])):
-        cert = (x509.CertificateBuilder().subject_name(x509.Name(subject)).issuer_name(x509.Name(subject))
+        issuer = [x509.NameAttribute(NameOID.COMMON_NAME, "etcd-cluster CA")]
+        cert = (x509.CertificateBuilder().subject_name(x509.Name(subject)).issuer_name(x509.Name(issuer))
                 .public_key(key.public_key()).serial_number(1).not_valid_before(now)
                 .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
         (tmp_path / (name + ".pem")).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     assert read_common_name(str(tmp_path / "peer.pem")) == "etcd-cluster-peer"
     assert read_common_name(str(tmp_path / "admin.pem")) is None
+    assert read_common_name(str(tmp_path / "admin.pem"), of="issuer") == "etcd-cluster CA"
     assert read_common_name(str(tmp_path / "absent.pem")) is None
     (tmp_path / "junk.pem").write_text("not a certificate")
     assert read_common_name(str(tmp_path / "junk.pem")) is None
