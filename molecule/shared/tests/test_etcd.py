@@ -15,6 +15,8 @@ RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVEN
 testinfra_hosts = RUNNER.get_hosts("etcd")
 
 CERTS = "/etc/ssl/etcd"
+# With authentication on (a scenario that sets it), the gateway clients and the modules act as root with it.
+ROOT_PASSWORD = str(RUNNER.get_variables(testinfra_hosts[0]).get("etcd_root_password") or "")
 PKI_DIR = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "etcdcerts")
 
 
@@ -49,16 +51,22 @@ def https_get(host, cert=None, key=None):
     return host.check_output("python3 -c %s", HTTPS_GET)
 
 
-# A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv and prints
-# [status, answer] for each, the answer being etcd's JSON or, on an HTTP error, its text.
+# A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv[1] and prints
+# [status, answer] for each, the answer being etcd's JSON or, on an HTTP error, its text; with root's password in
+# argv[2], with the token etcd gives for it.
 GATEWAY_POST = """
 import json, ssl, sys, urllib.error, urllib.request
 ctx = ssl.create_default_context(cafile="%(c)s/ca.pem")
 ctx.load_cert_chain("%(c)s/admin.pem", "%(c)s/admin-key.pem")
+headers = {"Content-Type": "application/json"}
+if sys.argv[2]:
+    login = urllib.request.Request("https://127.0.0.1:2379/v3/auth/authenticate",
+                                   json.dumps({"name": "root", "password": sys.argv[2]}).encode(), headers)
+    with urllib.request.urlopen(login, context=ctx, timeout=5) as answer:
+        headers["Authorization"] = json.load(answer)["token"]
 answers = []
 for path, body in json.loads(sys.argv[1]):
-    request = urllib.request.Request("https://127.0.0.1:2379" + path, json.dumps(body).encode(),
-                                     {"Content-Type": "application/json"})
+    request = urllib.request.Request("https://127.0.0.1:2379" + path, json.dumps(body).encode(), headers)
     try:
         with urllib.request.urlopen(request, context=ctx, timeout=5) as answer:
             answers.append([answer.status, json.load(answer)])
@@ -68,8 +76,8 @@ print(json.dumps(answers))
 """ % {"c": CERTS}
 
 
-def gateway_post(host, *requests):
-    return json.loads(host.check_output("python3 -c %s %s", GATEWAY_POST, json.dumps(requests)))
+def gateway_post(host, *requests, password=ROOT_PASSWORD):
+    return json.loads(host.check_output("python3 -c %s %s %s", GATEWAY_POST, json.dumps(requests), password))
 
 
 def b64(text):
@@ -79,6 +87,8 @@ def b64(text):
 def etcd_module(host, module, **args):
     """One of the collection's modules run on the member with the admin certificate, as a playbook would."""
     args.update(ca_cert=CERTS + "/ca.pem", client_cert=CERTS + "/admin.pem", client_key=CERTS + "/admin-key.pem")
+    if ROOT_PASSWORD:
+        args.update(user="root", password=ROOT_PASSWORD)
     result = host.ansible("quorum.etcd." + module, json.dumps(args), check=False, become=True)
     # testinfra reads ansible's --tree file, which since ansible-core 2.19 no longer says "failed": a failed
     # module is a result with only its msg (these modules return none on success).

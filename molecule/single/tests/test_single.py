@@ -1,4 +1,5 @@
-"""The single scenario's own choices: etcd 3.4 from an archive, EC keys, encrypted CA, file logs, high-performance profile."""
+"""The single scenario's own choices: etcd 3.4 from an archive, EC keys, encrypted CA, file logs, high-performance profile,
+authentication on."""
 
 import os
 import subprocess
@@ -75,3 +76,25 @@ def test_ca_key_is_encrypted_and_named_clients_were_issued():
     assert serialization.load_pem_private_key(pem, password=b"molecule-only-passphrase")
     assert os.path.exists(os.path.join(PKI_DIR, "clients", "app.pem"))
     assert os.stat(os.path.join(PKI_DIR, "clients", "app-key.pem")).st_mode & 0o777 == 0o600
+
+
+# The admin certificate (no common name) through the JSON gateway without a token: prints the HTTP status.
+UNAUTHENTICATED_RANGE = """
+import ssl, urllib.error, urllib.request
+ctx = ssl.create_default_context(cafile="/etc/ssl/etcd/ca.pem")
+ctx.load_cert_chain("/etc/ssl/etcd/admin.pem", "/etc/ssl/etcd/admin-key.pem")
+request = urllib.request.Request("https://127.0.0.1:2379/v3/kv/range", b'{"key": "L2FwcC94"}',
+                                 {"Content-Type": "application/json"})
+try:
+    print(urllib.request.urlopen(request, context=ctx, timeout=5).status)
+except urllib.error.HTTPError as error:
+    print(error.code, error.read().decode(errors="replace"))
+"""
+
+
+def test_authentication_is_on_and_the_client_is_held_to_its_prefix(host):
+    assert set(host.check_output("/etc/etcd/etcdctl.sh user list").split()) == {"root", "app"}
+    assert "/app/" in host.check_output("/etc/etcd/etcdctl.sh role get app")
+    # etcd 3.4 has no "auth status": authentication is on when the admin certificate alone is refused.
+    refused = host.check_output("python3 -c %s", UNAUTHENTICATED_RANGE)
+    assert not refused.startswith("200"), refused
