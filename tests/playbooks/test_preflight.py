@@ -106,11 +106,13 @@ def assert_refused_before_any_host(result, tmp_path, message):
         (three(), {"etcd_pki_ca_rotation": "sign"},
          "etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run the trust "
          "stage first"),
+        (three(), {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": ["office"]},
+         "etcd_firewall_client_networks: 'office' is neither an IP address nor a network in CIDR notation"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
          "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
          "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
-         "weak-cipher", "ca-sign-before-trust"],
+         "weak-cipher", "ca-sign-before-trust", "firewall-network-name"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)
