@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_access_plan
 short_description: The etcd roles and users an inventory's access control declares
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Root first (its role, and its user with C(etcd_root_password), unless O(root=false)), then the roles and users declared, then for
     each client of C(etcd_clients) a role granting its access to its prefix and a user of its name with that role.

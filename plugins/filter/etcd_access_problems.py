@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_access_problems
 short_description: What etcd or the collection could not take in an inventory's access control
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - One sentence per problem, naming the variable and saying how to put it right - authentication without a
     root password, a user with a role nothing declares, a name given twice or taken by a client, a permission

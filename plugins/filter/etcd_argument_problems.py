@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_argument_problems
 short_description: What a role's argument spec refuses in a set of settings
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Validates the settings a role's argument spec names against it, as Ansible validates a role's arguments, and
     returns the problems as sentences, one each, rather than failing with the whole spec.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_ca_rotation_problems
 short_description: Why a stage of a CA rotation cannot run on a member
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The stage of O(_input) (the role variable C(etcd_pki_ca_rotation)) checked against the rotation's state on the
     controller and what the member runs.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_certificate_sans
 short_description: The subject alternative names of a member certificate
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Turns names and addresses, and the hosts of the URLs a member listens on or advertises, into
     subject alternative names - C(IP:) for what parses as an IP address, C(DNS:) for the rest. Wildcard

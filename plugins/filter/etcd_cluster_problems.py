@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_cluster_problems
 short_description: Why an etcd cluster is not whole, or not safe to restart a member of
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Compares the cluster, as M(quorum.etcd.etcd_info) read it, with the members of the inventory. Each must be a
     started, healthy, voting member of one cluster, and the cluster may have no member the inventory does not.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_firewall_problems
 short_description: Why the firewall rules for etcd's ports cannot be written
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - A declared network that is neither an IP address nor a network in CIDR notation, naming its variable, and a
     member whose address is a name, as nftables matches addresses.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_firewall_ruleset
 short_description: The nftables rules that keep etcd's ports to the members and the declared networks
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - An nftables file that replaces the table C(inet quorum_etcd) in one transaction (C(nft -f)).
   - The peer ports are open to the members, the client ports to the members and O(client_networks), the metrics

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_host_facts
 short_description: One fact of each host, by host
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Each host to its fact at a dotted path (a registered result's field, for one); null for a host without it.
 extends_documentation_fragment:

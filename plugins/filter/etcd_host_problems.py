@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_host_problems
 short_description: What a member's host or the running cluster would refuse
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Checks a member's settings against its host, as M(quorum.etcd.etcd_host_info) read it (the addresses etcd
     listens on are the host's, its ports are free or etcd's, no downgrade of the installed version), and

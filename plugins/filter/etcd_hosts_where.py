@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_hosts_where
 short_description: The hosts whose fact has a value
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Keeps, in their order, the hosts whose fact at a dotted path (a registered result's field, for one) equals a
     value. A host without the fact is left out.

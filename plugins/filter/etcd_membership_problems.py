@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_membership_problems
 short_description: Differences between the running cluster's members and the inventory's
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Names every inventory member the running cluster does not have, and every member of the cluster the
     inventory does not have. C(cluster.yml) refuses to go on with either; adding and removing members is

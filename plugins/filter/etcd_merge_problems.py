@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_merge_problems
 short_description: One line per problem, naming every host that has it
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Joins the problems found on each host into one list, each problem once, after the hosts that have it,
     so that a setting shared by every member is refused once.

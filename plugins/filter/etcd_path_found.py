@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_path_found
 short_description: Whether a host has a path, of a kind and owner, in what was read of it
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Looks a path up in what M(quorum.etcd.etcd_host_info) (RV(quorum.etcd.etcd_host_info#module:managed_paths)) or
     M(quorum.etcd.etcd_files) (RV(quorum.etcd.etcd_files#module:current)) read of a host.

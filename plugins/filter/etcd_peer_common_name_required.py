@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_peer_common_name_required
 short_description: Whether the members may require their peers' certificates to carry the members' common name
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The members' peer port can accept only certificates with the common name of the members' peer certificates
     (etcd's C(allowed-cn)), so that a client's certificate from the same CA cannot act as a peer. A member

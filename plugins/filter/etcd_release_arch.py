@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_release_arch
 short_description: The architecture of etcd's release archive for a machine
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Maps a machine name as Ansible reports it (C(ansible_architecture)) to the architecture in the names of etcd's
     release archives - C(x86_64) to C(amd64), C(aarch64) to C(arm64).

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_release_archives
 short_description: Where etcd's release archives come from and are unpacked on the controller
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - For each release architecture among the machines given, once, the archive's name, its URL under a base laid
     out like etcd's GitHub releases, and its paths in a cache directory on the controller, packed and unpacked.

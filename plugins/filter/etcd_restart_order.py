@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_restart_order
 short_description: The order in which members restart, one at a time
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Members that do not run come first (they serve nothing now), then the running followers, and the leader
     last, so that a rolling restart causes one election rather than one per member.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_setting_problems
 short_description: What etcd would refuse in a member's settings
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Checks a member's settings (the quorum.etcd roles' variables) against what etcd accepts for the version
     being deployed (names, addresses, URLs, paths, ranges and ratios of the timings, durations, and the keys of

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_ca_key_state
 short_description: Whether the CA key on the controller opens with the passphrase given
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the CA key on the controller and says whether it is absent, unencrypted or encrypted, and whether
     O(passphrase) opens it, so that a wrong passphrase is refused before any host changes rather than when a

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_certificate_expiry
 short_description: When each certificate of a cluster's PKI on the controller expires
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Every certificate (C(*.pem) but keys) under each directory given, such as C(etcd_pki_dir), soonest to expire
     first, with its subject, its last day and the days left.

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: etcd_settings
 short_description: The variables of the given names that the play has, as one dictionary
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - What the quorum.etcd roles check a role's inputs from. A variable the play does not have is left out, so
     that it keeps its role default; one set to null is kept, to be refused.

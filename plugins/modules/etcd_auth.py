@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_auth
 short_description: Turn etcd's authentication on or off
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Enables or disables authentication for the whole cluster. Once it is on, every request needs a user (by
     password, or by the common name of a gRPC client's certificate) whose roles permit it.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_files_host
 short_description: The host side of quorum.etcd.etcd_files
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Internal to this collection. The M(quorum.etcd.etcd_files) action runs it on the host, first to read the
     paths it is to compare, then, when something differs, to write what it decided with the content it sent.

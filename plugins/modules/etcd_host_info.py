@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_host_info
 short_description: What a host offers etcd, and how the etcd member on it is doing
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads, changing nothing, what the quorum.etcd roles check before they change a host and what they
     decide restarts from, in one module run; the host needs only Python, C(ip) and C(systemctl).

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_role
 short_description: Create, change and delete etcd roles and their key permissions
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes an etcd role exist with the permissions given (read, write or readwrite on a key, on every key under a
     prefix, or on a range of keys), or not exist.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_snapshot_info
 short_description: Check an etcd snapshot file
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads a snapshot file on the host - its size, sha256, whether it ends with etcd's integrity hash and, with
     O(read_status), the revision and number of database entries that C(etcdutl snapshot status) (C(etcdctl) for

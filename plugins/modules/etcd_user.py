@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: etcd_user
 short_description: Create, change and delete etcd users and grant them roles
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Makes an etcd user exist with the roles given, or not exist.
   - A user made without O(user_password) has none and authenticates only by a client certificate whose common

@@ -1,6 +1,8 @@
 """The tarball `ansible-galaxy collection build` makes installs, and runs by fully qualified names."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -126,3 +128,26 @@ def test_an_awx_project_installs_this_collection_from_the_clone(tmp_path):
                             cwd=REPO, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "collections" / "ansible_collections" / "quorum" / "etcd" / "roles" / "etcd_pki").is_dir()
+
+
+@pytest.mark.tooling
+def test_the_first_release_changelog_announces_every_module_plugin_and_role(tmp_path):
+    """What antsibull-changelog makes of the fragments for the version in galaxy.yml: a release summary, every
+    module, plugin and role as new, and nothing removed, fixed or broken, since nothing was released before."""
+    copy = tmp_path / "ansible_collections" / "quorum" / "etcd"
+    shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".git", ".cache", ".venv*", "__pycache__", "molecule",
+                                                              "tests", "lab", "bench"))
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path))
+    env.pop("ANSIBLE_CONFIG", None)
+    version = yaml.safe_load((copy / "galaxy.yml").read_text())["version"]
+    for command in (["lint"], ["release", "--version", version, "--date", "2026-11-26"]):
+        done = subprocess.run(["antsibull-changelog", *command], cwd=copy, env=env, capture_output=True, text=True,
+                              check=False)
+        assert done.returncode == 0 and "WARNING" not in done.stdout + done.stderr, done.stdout + done.stderr
+    changelog = (copy / "CHANGELOG.rst").read_text()
+    sections = re.findall(r"^(.+)\n-+$", changelog, flags=re.M)
+    assert sections == ["Release Summary", "Major Changes", "Minor Changes", "New Plugins", "New Modules", "New Roles"]
+    announced = set(re.findall(r"^- (\S+) - ", changelog, flags=re.M))
+    shipped = {path.stem for kind in ("modules", "filter", "lookup") for path in (copy / "plugins" / kind).glob("*.py")}
+    shipped |= {path.name for path in (copy / "roles").iterdir() if not path.name.startswith("_")}
+    assert shipped <= announced, sorted(shipped - announced)
