@@ -17,6 +17,11 @@ options:
     description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
     type: dict
     required: true
+  joining:
+    description: Hosts that join the running cluster in this run (C(quorum.etcd.etcd_join_plan)), which are not problems.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - quorum.etcd.filter_options.members
 """
@@ -42,9 +47,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import membership_problems
 
 
-def etcd_membership_problems(cluster, members):
+def etcd_membership_problems(cluster, members, joining=()):
     try:
-        return membership_problems(dict(cluster or {}), list(members))
+        return membership_problems(dict(cluster or {}), list(members), list(joining or ()))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_membership_problems: %s" % error) from None
 

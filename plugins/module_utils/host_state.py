@@ -157,6 +157,23 @@ def read_peer_allowed_common_name(config_path: str) -> Optional[str]:
     return None
 
 
+def read_bootstrap_settings(config_path: str) -> dict:
+    """The initial-cluster and initial-cluster-state of etcd's configuration file as the etcd_config role writes it
+    (a top-level "key: value" line each; neither value has a space, so YAML never folds it); {} when there is no
+    file. etcd reads them only when it bootstraps a member, so a run keeps the ones a bootstrapped member has."""
+    try:
+        with open(config_path) as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return {}
+    found = {}
+    for line in lines:
+        match = re.match(r"^(initial-cluster|initial-cluster-state):[ \t]*(['\"]?)(.*?)\2[ \t]*$", line)
+        if match:
+            found[match.group(1)] = match.group(3)
+    return found
+
+
 def restart_pending(unit: dict, watched: list) -> tuple:
     """(pending, reason): whether etcd fails to run (systemd keeps restarting it, or gave up), or a watched
     file changed after its process started. A unit stopped on purpose is not pending: it is started."""

@@ -548,17 +548,22 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
     return problems
 
 
-def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Mapping[str, Any]]) -> List[str]:
-    """Differences between the running cluster's members and the inventory's, which cluster.yml does not mend."""
+def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Mapping[str, Any]],
+                        joining: Iterable[str] = ()) -> List[str]:
+    """Differences between the running cluster's members and the inventory's, which cluster.yml does not mend; the
+    hosts of joining (new hosts, without data, that the run adds one at a time) are not one."""
     if not cluster or not cluster.get("members"):
         return []
     problems = []
     members = list(members)
+    joining = set(joining)
     for member in members:
-        if _cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
-            problems.append("%s (peer URL %s) is not a member of the running cluster %s, and cluster.yml does not add "
-                            "members: add it with quorum.etcd.etcd_member (as a learner, then promoted), or take it out "
-                            "of the inventory group" % (member["host"], member["peer_url"], cluster.get("cluster_id")))
+        if member["host"] not in joining and _cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
+            problems.append("%s (peer URL %s) is not a member of the running cluster %s and cannot join it: a host joins "
+                            "only with an empty data dir and etcd stopped, and this one's data dir holds a member, or its "
+                            "etcd runs, or it was not read; move its data dir aside and stop etcd there, or take the host "
+                            "out of the inventory group"
+                            % (member["host"], member["peer_url"], cluster.get("cluster_id")))
     inventory_urls = {m["peer_url"] for m in members}
     inventory_names = {m.get("name") for m in members}
     for listed in cluster["members"]:

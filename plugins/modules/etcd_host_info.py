@@ -48,7 +48,9 @@ options:
     description: The member's peer certificate, whose common name is returned in RV(peer_certificate_common_name).
     type: path
   config_file:
-    description: etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name).
+    description:
+      - etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name), and its
+        C(initial-cluster) and C(initial-cluster-state) in RV(bootstrap_settings).
     type: path
   issued_certificates:
     description: Certificates whose issuer's common name is returned in RV(certificate_issuers).
@@ -181,6 +183,13 @@ peer_allowed_common_name:
   returned: always
   type: str
   sample: etcd-cluster-peer
+bootstrap_settings:
+  description:
+    - C(initial-cluster) and C(initial-cluster-state) as O(config_file) has them; empty when there is no file.
+    - etcd reads them only when it bootstraps the member.
+  returned: always
+  type: dict
+  sample: {initial-cluster: "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380", initial-cluster-state: new}
 certificate_issuers:
   description: For each of O(issued_certificates), the common name of the CA that issued it; null when it cannot be read.
   returned: always
@@ -198,8 +207,8 @@ import platform
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
-    read_addresses, read_common_name, read_data_dir, read_listeners, read_peer_allowed_common_name, read_unit, read_version,
-    restart_pending)
+    read_addresses, read_bootstrap_settings, read_common_name, read_data_dir, read_listeners, read_peer_allowed_common_name,
+    read_unit, read_version, restart_pending)
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
@@ -235,6 +244,7 @@ def main():
                                       if module.params["peer_certificate"] else None),
         peer_allowed_common_name=(read_peer_allowed_common_name(module.params["config_file"])
                                   if module.params["config_file"] else None),
+        bootstrap_settings=read_bootstrap_settings(module.params["config_file"]) if module.params["config_file"] else {},
         certificate_issuers={path: read_common_name(path, of="issuer") for path in module.params["issued_certificates"]},
     )
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 
 def fact_of(host_vars: Mapping[str, Any], fact_path: str) -> Any:
@@ -47,3 +47,56 @@ def peer_common_name_required(hosts: Iterable[str], hostvars: Mapping[str, Mappi
         return (fact.get("peer_certificate_common_name") is None and unit.get("active_state") != "active"
                 and data.get("has_member") is False)
     return bool(facts) and all(ready(fact) for fact in facts)
+
+
+def _listed(cluster_members: List[Mapping[str, Any]], peer_url: str) -> Optional[Mapping[str, Any]]:
+    return next((listed for listed in cluster_members if peer_url in listed.get("peer_urls", [])), None)
+
+
+def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[str, Any]],
+              cluster: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    """Which members join the running cluster this run, one at a time, and what each member's etcd starts with.
+
+    A member joins when the cluster answered and the member has no data, does not run, and is not listed or listed
+    only as added (never started); those already added join first, then the others in the group's order. Each
+    joins with initial-cluster-state existing and the cluster as it will be then: the members it lists now and
+    those that joined before it (etcd checks that the list matches its own). A bootstrapped member keeps the
+    initial-* settings its configuration file has: etcd reads them only at bootstrap, so a change would restart it
+    for nothing. Any other member bootstraps a new cluster of the whole group.
+
+    Returns {joining: [host], initial_cluster: {host: "name=url,..."}, initial_cluster_state: {host: state}}."""
+    listed_members = list((cluster or {}).get("members") or [])
+    joining = []
+    if listed_members:
+        for member in members:
+            fact = hostvars[member["host"]].get("_etcd_host") or {}
+            listed = _listed(listed_members, member["peer_url"])
+            if ((fact.get("data_dir") or {}).get("has_member") is False
+                    and (fact.get("unit") or {}).get("active_state") != "active"
+                    and (listed is None or not listed.get("name"))):
+                joining.append(member)
+        joining.sort(key=lambda member: _listed(listed_members, member["peer_url"]) is None)
+
+    def named(listed: Mapping[str, Any]) -> List[str]:
+        ours = next((m for m in members if m["peer_url"] in listed.get("peer_urls", [])), None)
+        name = ours["name"] if ours else listed.get("name") or listed.get("id")
+        return ["%s=%s" % (name, url) for url in listed.get("peer_urls", [])]
+
+    now = [entry for listed in listed_members for entry in named(listed)]
+    initial_cluster, state = {}, {}
+    added: List[str] = []
+    for member in joining:
+        if _listed(listed_members, member["peer_url"]) is None:
+            added.append("%s=%s" % (member["name"], member["peer_url"]))
+        initial_cluster[member["host"]] = ",".join(now + added)
+        state[member["host"]] = "existing"
+    whole_group = ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
+    for member in members:
+        if member["host"] in state:
+            continue
+        fact = hostvars[member["host"]].get("_etcd_host") or {}
+        kept = fact.get("bootstrap_settings") or {} if (fact.get("data_dir") or {}).get("has_member") else {}
+        initial_cluster[member["host"]] = kept.get("initial-cluster") or whole_group
+        state[member["host"]] = kept.get("initial-cluster-state") or "new"
+    return {"joining": [member["host"] for member in joining], "initial_cluster": initial_cluster,
+            "initial_cluster_state": state}

@@ -32,6 +32,7 @@ MEMBER = {
     "etcd_advertise_peer_urls": ["https://10.0.0.1:2380"],
     "etcd_initial_cluster": "m1=https://10.0.0.1:2380,m2=https://10.0.0.2:2380",
     "etcd_initial_cluster_token": "etcd-cluster",
+    "etcd_initial_cluster_state": "new",
 }
 
 ORDER = [

@@ -129,3 +129,15 @@ def test_the_peer_common_name_a_configuration_file_requires(tmp_path):
     for written in ("  allowed-cn: 'prod-peer'\n", "  allowed-cn: [prod-peer]\n", "  allowed-cn:\n    - \"prod-peer\"\n"):
         path.write_text("peer-transport-security:\n" + written)
         assert read_peer_allowed_common_name(str(path)) == "prod-peer", written
+
+
+def test_the_bootstrap_settings_are_read_from_the_configuration_file(tmp_path):
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_bootstrap_settings
+
+    config = tmp_path / "config.yaml"
+    config.write_text("name: etcd-1\ninitial-cluster: etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380\n"
+                      "initial-cluster-token: prod\ninitial-cluster-state: 'existing'\nclient-transport-security:\n"
+                      "  cert-file: /etc/ssl/etcd/etcd.pem\n")
+    assert read_bootstrap_settings(str(config)) == {
+        "initial-cluster": "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380", "initial-cluster-state": "existing"}
+    assert read_bootstrap_settings(str(tmp_path / "absent.yaml")) == {}

@@ -217,8 +217,11 @@ def test_a_new_member_without_data_is_fine_before_it_started():
 def test_membership_differences_are_named():
     cluster = {"cluster_id": "c1", "members": [listed("etcd-1", PEER), listed("old", "https://10.0.0.7:2380")]}
     problems = membership_problems(cluster, MEMBERS)
-    assert any("h2 (peer URL https://10.0.0.2:2380) is not a member of the running cluster c1" in p for p in problems)
+    assert any("h2 (peer URL https://10.0.0.2:2380) is not a member of the running cluster c1 and cannot join it" in p
+               for p in problems)
     assert any("the running cluster has the member old (https://10.0.0.7:2380)" in p for p in problems)
+    # A new host that joins in this run is not a difference.
+    assert not any("h2 (peer URL" in p for p in membership_problems(cluster, MEMBERS, joining=["h2"]))
     assert membership_problems(CLUSTER, MEMBERS) == []
     assert membership_problems({}, MEMBERS) == []
 

@@ -44,3 +44,57 @@ def test_the_peer_common_name_is_required_once_every_member_runs_it_or_is_new():
     # Once one member requires it, it stays required.
     assert required(a=_host("c-peer", allowed="c-peer"), b=_host("c-peer", pending=True))
     assert not required(a=_host("x", allowed="old-peer"), b=_host("x"))
+
+
+def _member(n):
+    return {"host": "h%d" % n, "name": "etcd-%d" % n, "peer_url": "https://10.0.0.%d:2380" % n}
+
+
+def _joiner(has_member, active, kept=None):
+    return {"_etcd_host": {"data_dir": {"has_member": has_member}, "unit": {"active_state": "active" if active else "inactive"},
+                           "bootstrap_settings": kept or {}}}
+
+
+def test_new_hosts_join_one_after_another_and_the_members_keep_their_bootstrap_settings():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3, 4, 5)]
+    first_three = "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380,etcd-3=https://10.0.0.3:2380"
+    hostvars = {"h%d" % n: _joiner(True, True, {"initial-cluster": first_three, "initial-cluster-state": "new"})
+                for n in (1, 2, 3)}
+    hostvars.update({"h4": _joiner(False, False), "h5": _joiner(False, False)})
+    cluster = {"members": [{"name": m["name"], "peer_urls": [m["peer_url"]]} for m in members[:3]]}
+    plan = join_plan(members, hostvars, cluster)
+    assert plan["joining"] == ["h4", "h5"]
+    assert plan["initial_cluster"]["h4"] == first_three + ",etcd-4=https://10.0.0.4:2380"
+    assert plan["initial_cluster"]["h5"] == first_three + ",etcd-4=https://10.0.0.4:2380,etcd-5=https://10.0.0.5:2380"
+    assert plan["initial_cluster_state"] == {"h1": "new", "h2": "new", "h3": "new", "h4": "existing", "h5": "existing"}
+    # The members already running keep what their files have, although the group grew.
+    assert plan["initial_cluster"]["h1"] == first_three
+
+
+def test_a_host_added_but_never_started_joins_first_and_a_new_cluster_bootstraps_the_whole_group():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3)]
+    hostvars = {"h1": _joiner(True, True), "h2": _joiner(False, False), "h3": _joiner(False, False)}
+    cluster = {"members": [{"name": "etcd-1", "peer_urls": [members[0]["peer_url"]]},
+                           {"name": "", "peer_urls": [members[2]["peer_url"]]}]}
+    plan = join_plan(members, hostvars, cluster)
+    assert plan["joining"] == ["h3", "h2"]
+    assert plan["initial_cluster"]["h3"] == "etcd-1=https://10.0.0.1:2380,etcd-3=https://10.0.0.3:2380"
+    assert plan["initial_cluster"]["h2"] == ("etcd-1=https://10.0.0.1:2380,etcd-3=https://10.0.0.3:2380,"
+                                             "etcd-2=https://10.0.0.2:2380")
+    # No cluster answered: every member bootstraps a new one, listing the whole group.
+    fresh = join_plan(members, {h: _joiner(False, False) for h in ("h1", "h2", "h3")}, {})
+    assert fresh["joining"] == [] and set(fresh["initial_cluster_state"].values()) == {"new"}
+    assert fresh["initial_cluster"]["h2"] == ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
+
+
+def test_a_member_whose_data_was_lost_does_not_join():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3)]
+    hostvars = {"h1": _joiner(True, True), "h2": _joiner(True, True), "h3": _joiner(False, False)}
+    cluster = {"members": [{"name": m["name"], "peer_urls": [m["peer_url"]]} for m in members]}
+    assert join_plan(members, hostvars, cluster)["joining"] == []
