@@ -28,6 +28,10 @@ options:
   cluster:
     description: What M(quorum.etcd.etcd_info) returned, or nothing when no member answered.
     type: dict
+  replacing:
+    description: The run replaces this member (C(quorum.etcd.etcd_join_plan)), so an empty data dir is expected.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -51,9 +55,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import host_problems
 
 
-def etcd_host_problems(settings, host, peer_url, cluster=None):
+def etcd_host_problems(settings, host, peer_url, cluster=None, replacing=False):
     try:
-        return host_problems(dict(settings), dict(host), peer_url, dict(cluster or {}))
+        return host_problems(dict(settings), dict(host), peer_url, dict(cluster or {}), replacing=bool(replacing))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_host_problems: %s" % error) from None
 

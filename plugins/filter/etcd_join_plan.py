@@ -10,8 +10,11 @@ short_description: Which members join the running cluster, one at a time, and th
 version_added: 0.1.0
 description:
   - A member joins when the running cluster answered and the member has no data, does not run, and the cluster
-    does not list it, or lists it as added but never started. Those already added join first, then the others in
-    the group's order.
+    does not list it, or lists it as added but never started, or lists it as started and it is to be replaced
+    (O(replace), O(replace_lost)). Those already added join first, then those replaced, then the others in the
+    group's order.
+  - A member replaced is removed by its ID just before its host joins, and added again; a member whose data was
+    lost is never bootstrapped anew.
   - Each joining member starts with C(initial-cluster-state) C(existing) and the cluster as it will be then, the
     members listed now and those that joined before it, which etcd checks against its own list.
   - A bootstrapped member keeps the C(initial-*) settings its configuration file has, as etcd reads them only at
@@ -30,6 +33,15 @@ options:
     description: What M(quorum.etcd.etcd_info) read of the running cluster; empty when no member answered.
     type: dict
     default: {}
+  replace:
+    description: Names of members to replace when their data is lost (C(etcd_replace_member)).
+    type: list
+    elements: str
+    default: []
+  replace_lost:
+    description: Replace every member whose data is lost (C(etcd_replace_lost_members)).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -47,6 +59,9 @@ _value:
       description: The hosts that join, in the order they join.
       type: list
       elements: str
+    replacing:
+      description: Each host that replaces a member, to the ID (hex) of the member it replaces.
+      type: dict
     initial_cluster:
       description: Each host's C(initial-cluster).
       type: dict
@@ -58,8 +73,9 @@ _value:
 from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
 
 
-def etcd_join_plan(members, hostvars, cluster=None):
-    return join_plan(list(members), hostvars, cluster or {})
+def etcd_join_plan(members, hostvars, cluster=None, replace=(), replace_lost=False):
+    return join_plan(list(members), hostvars, cluster or {}, replace=[name for name in replace or () if name],
+                     replace_lost=bool(replace_lost))
 
 
 class FilterModule:

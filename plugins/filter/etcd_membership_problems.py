@@ -10,8 +10,8 @@ short_description: Differences between the running cluster's members and the inv
 version_added: 0.1.0
 description:
   - Names every inventory member the running cluster does not have, and every member of the cluster the
-    inventory does not have. C(cluster.yml) refuses to go on with either; adding and removing members is
-    done with M(quorum.etcd.etcd_member), one at a time, as etcd's runtime reconfiguration asks.
+    inventory does not have, except the hosts that join in this run and the members removed in it. C(cluster.yml)
+    refuses to go on with either.
 options:
   _input:
     description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
@@ -19,6 +19,15 @@ options:
     required: true
   joining:
     description: Hosts that join the running cluster in this run (C(quorum.etcd.etcd_join_plan)), which are not problems.
+    type: list
+    elements: str
+    default: []
+  replace:
+    description: The member C(etcd_replace_member) names; refused when the group has no such member or no cluster answered.
+    type: str
+    default: ""
+  removing:
+    description: Members (names) that C(remove_member.yml) removes, which are not problems when the group lacks them.
     type: list
     elements: str
     default: []
@@ -47,9 +56,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import membership_problems
 
 
-def etcd_membership_problems(cluster, members, joining=()):
+def etcd_membership_problems(cluster, members, joining=(), replace="", removing=()):
     try:
-        return membership_problems(dict(cluster or {}), list(members), list(joining or ()))
+        return membership_problems(dict(cluster or {}), list(members), list(joining or ()), replace=str(replace or ""),
+                                   removing=list(removing or ()))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_membership_problems: %s" % error) from None
 

@@ -66,7 +66,7 @@ class MemberManager:
                 member_id = parse_member_id(p["id"])
             except ValueError as exc:
                 self.module.fail_json(msg=str(exc))
-        return find_member(self.members, p["name"], member_id, p["peer_urls"] if p["state"] == "present" else None)
+        return find_member(self.members, p["name"], member_id, p["peer_urls"])
 
     def present(self, member: dict | None) -> dict | None:
         p = self.params
@@ -108,23 +108,38 @@ class MemberManager:
                                       member=member, actions=self.actions, changed=len(self.actions) > 1)
             raise
 
-    def healthy_ids(self, skip: dict) -> set:
-        healthy = set()
+    def voter_statuses(self, skip: dict) -> dict:
+        """Decimal ID to status of each voting member but skip that answers and has a leader."""
+        statuses = {}
         for member in self.members:
             if member["id_decimal"] == skip["id_decimal"] or member["is_learner"]:
                 continue
             status, _reason = self.client.first_status(member["client_urls"], timeout=min(self.client.timeout, 3))
             if status and status["leader"] != "0":
-                healthy.add(member["id_decimal"])
-        return healthy
+                statuses[member["id_decimal"]] = status
+        return statuses
+
+    def move_leadership_away(self, member: dict, statuses: dict) -> None:
+        """Hands leadership from member, when it leads, to the healthy voter furthest along: the removal then
+        costs no election in the middle of the change."""
+        own, _reason = self.client.first_status(member["client_urls"], timeout=min(self.client.timeout, 3))
+        if not own or own["leader"] != member["id"] or not statuses:
+            return
+        target_id = max(statuses, key=lambda member_id: statuses[member_id]["raft_index"])
+        target = next(m for m in self.members if m["id_decimal"] == target_id)
+        self.act("leadership moved to %s" % (target["name"] or target["id"]), self.client.move_leader, target_id,
+                 own["endpoint"])
 
     def absent(self, member: dict | None) -> None:
         if member is None:
             return None
+        statuses = self.voter_statuses(member)
         if not self.params["force"]:
-            refusal = removal_refusal(self.members, member, self.healthy_ids(member))
+            refusal = removal_refusal(self.members, member, set(statuses))
             if refusal:
                 self.module.fail_json(msg=refusal + "; set force=true to remove it anyway", members=self.members)
+        if not member["is_learner"] and member["client_urls"]:
+            self.move_leadership_away(member, statuses)
         self.act("removed", self.client.member_remove, member["id_decimal"])
         return None
 

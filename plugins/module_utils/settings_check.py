@@ -498,9 +498,9 @@ def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str, name: s
 
 
 def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url: str,
-                  cluster: Optional[Mapping[str, Any]] = None) -> List[str]:
+                  cluster: Optional[Mapping[str, Any]] = None, replacing: bool = False) -> List[str]:
     """Problems of one member that show only on its host: what etcd_host_info read there, and the running
-    cluster as etcd_info saw it (None when no member answered)."""
+    cluster as etcd_info saw it (None when no member answered). replacing: the run replaces its member."""
     problems = []
     addresses = host.get("addresses")
     wildcard = {"0.0.0.0", "::"}
@@ -540,23 +540,33 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
 
     listed = _cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
     data_dir = host.get("data_dir") or {}
-    if listed is not None and listed.get("name") and data_dir.get("has_member") is False:
+    if listed is not None and listed.get("name") and data_dir.get("has_member") is False and not replacing:
         problems.append("etcd_data_dir %s holds no member, but the cluster lists %s (%s) as a started member: its "
-                        "data was lost, and etcd refuses to bootstrap it again. Replace the member: remove it from the "
-                        "cluster (quorum.etcd.etcd_member state=absent), empty the data dir, and add it back"
-                        % (settings.get("etcd_data_dir"), listed.get("name"), peer_url))
+                        "data was lost, and it must not start as a new member. Replace it (removed from the cluster "
+                        "and added again, empty): run playbooks/replace_member.yml -e etcd_replace_member=%s, or "
+                        "cluster.yml with etcd_replace_lost_members=true"
+                        % (settings.get("etcd_data_dir"), listed.get("name"), ",".join(listed.get("peer_urls", [])),
+                           listed.get("name")))
     return problems
 
 
 def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Mapping[str, Any]],
-                        joining: Iterable[str] = ()) -> List[str]:
+                        joining: Iterable[str] = (), replace: str = "", removing: Iterable[str] = ()) -> List[str]:
     """Differences between the running cluster's members and the inventory's, which cluster.yml does not mend; the
-    hosts of joining (new hosts, without data, that the run adds one at a time) are not one."""
-    if not cluster or not cluster.get("members"):
-        return []
-    problems = []
+    hosts of joining (new hosts, without data, that the run adds one at a time) are not one, nor the members named
+    in removing (remove_member.yml). replace: the member etcd_replace_member names."""
     members = list(members)
-    joining = set(joining)
+    problems = []
+    if replace and replace not in [m.get("name") for m in members]:
+        problems.append("etcd_replace_member is %s, but the inventory group has no member of that name (its members: "
+                        "%s): give the name of the member whose host is to be replaced"
+                        % (replace, ", ".join(m.get("name", m["host"]) for m in members)))
+    if not cluster or not cluster.get("members"):
+        if replace:
+            problems.append("etcd_replace_member is %s, but no member of the running cluster answered: a member is "
+                            "replaced through the cluster, which must have its quorum" % replace)
+        return problems
+    joining, removing = set(joining), set(removing)
     for member in members:
         if member["host"] not in joining and _cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
             problems.append("%s (peer URL %s) is not a member of the running cluster %s and cannot join it: a host joins "
@@ -567,10 +577,45 @@ def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[
     inventory_urls = {m["peer_url"] for m in members}
     inventory_names = {m.get("name") for m in members}
     for listed in cluster["members"]:
+        if listed.get("name") in removing:
+            continue
         if not inventory_urls.intersection(listed.get("peer_urls", [])) and listed.get("name") not in inventory_names:
             problems.append("the running cluster has the member %s (%s), which is not in the inventory group: put its "
-                            "host back in the group, or remove the member with quorum.etcd.etcd_member state=absent"
-                            % (listed.get("name") or listed.get("id"), ",".join(listed.get("peer_urls", []))))
+                            "host back in the group, or remove the member (playbooks/remove_member.yml "
+                            "-e etcd_remove_members=%s)"
+                            % (listed.get("name") or listed.get("id"), ",".join(listed.get("peer_urls", [])),
+                               listed.get("name") or listed.get("id")))
+    return problems
+
+
+def removal_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Mapping[str, Any]],
+                     removing: Iterable[str], force: bool = False) -> List[str]:
+    """Why remove_member.yml must not remove the members named in removing: a name neither the cluster nor the
+    group has, no member answering, no voting member left, or (unless force) the voting members left without a
+    healthy quorum."""
+    removing = list(removing)
+    if not removing:
+        return ["etcd_remove_members is empty: name the members to remove, -e etcd_remove_members=NAME[,NAME]"]
+    if not cluster or not cluster.get("members"):
+        return ["etcd_remove_members is %s, but no member of the running cluster answered: a member is removed "
+                "through the cluster, which must have its quorum" % ",".join(removing)]
+    listed_names = [listed.get("name") for listed in cluster["members"]]
+    group_names = [member.get("name") for member in members]
+    problems = ["etcd_remove_members names %s, which is neither a member of the running cluster (%s) nor of the "
+                "inventory group: give the member's name (etcd_name)" % (name, ", ".join(n or "?" for n in listed_names))
+                for name in removing if name not in listed_names and name not in group_names]
+    left = [listed for listed in cluster["members"] if listed.get("name") not in removing and not listed.get("is_learner")]
+    if not left:
+        return problems + ["etcd_remove_members names every voting member of the cluster: one must stay (to retire "
+                           "the cluster, stop etcd on its hosts)"]
+    healthy = [listed for listed in left if listed.get("healthy")]
+    quorum = len(left) // 2 + 1
+    if len(healthy) < quorum and not force:
+        problems.append("removing %s would leave %d voting members of which only %d are healthy (unhealthy: %s), fewer "
+                        "than their quorum of %d: bring the unhealthy members back first, or set etcd_remove_force=true"
+                        % (",".join(removing), len(left), len(healthy),
+                           ", ".join(listed.get("name") or listed.get("id") for listed in left if not listed.get("healthy")),
+                           quorum))
     return problems
 
 

@@ -28,14 +28,16 @@ options:
   state:
     description:
       - V(present) makes sure the member exists with O(peer_urls); V(absent) removes it.
+      - A voting member that leads the cluster hands leadership to the healthy voter furthest along before it is
+        removed, so that the removal costs no election in the middle of the change.
     type: str
     choices: [present, absent]
     default: present
   name:
     description:
       - Member name (C(--name) of etcd).
-      - A member that was added but has not started yet has no name in etcd; with O(state=present) it is
-        then recognised by its peer URLs.
+      - A member that was added but has not started yet has no name in etcd; it is then recognised by its
+        O(peer_urls), to promote or to remove it.
       - One of O(name) and O(id) is required.
     type: str
   id:
@@ -46,7 +48,7 @@ options:
   peer_urls:
     description:
       - Peer URLs of the member. Required to add a member; when the member exists with other peer URLs,
-        they are updated.
+        they are updated (with O(state=present)).
     type: list
     elements: str
   learner:
@@ -89,6 +91,12 @@ EXAMPLES = r"""
     peer_urls: [https://10.0.0.4:2380]
     promote: true
     promote_timeout: 120
+
+- name: Remove a member that was added but never started (etcd has no name for it yet)
+  quorum.etcd.etcd_member:
+    name: etcd4
+    peer_urls: [https://10.0.0.4:2380]
+    state: absent
 
 - name: Remove a failed member by ID
   quorum.etcd.etcd_member:

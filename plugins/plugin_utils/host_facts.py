@@ -53,42 +53,64 @@ def _listed(cluster_members: List[Mapping[str, Any]], peer_url: str) -> Optional
     return next((listed for listed in cluster_members if peer_url in listed.get("peer_urls", [])), None)
 
 
+def _listed_as(cluster_members: List[Mapping[str, Any]], member: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+    """The cluster's member with this member's peer URL, else the started one with its name (a host that came
+    back with a new address)."""
+    return _listed(cluster_members, member["peer_url"]) or next(
+        (listed for listed in cluster_members if listed.get("name") and listed["name"] == member["name"]), None)
+
+
 def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[str, Any]],
-              cluster: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+              cluster: Optional[Mapping[str, Any]], replace: Iterable[str] = (),
+              replace_lost: bool = False) -> Dict[str, Any]:
     """Which members join the running cluster this run, one at a time, and what each member's etcd starts with.
 
-    A member joins when the cluster answered and the member has no data, does not run, and is not listed or listed
-    only as added (never started); those already added join first, then the others in the group's order. Each
-    joins with initial-cluster-state existing and the cluster as it will be then: the members it lists now and
-    those that joined before it (etcd checks that the list matches its own). A bootstrapped member keeps the
-    initial-* settings its configuration file has: etcd reads them only at bootstrap, so a change would restart it
-    for nothing. Any other member bootstraps a new cluster of the whole group.
+    A member joins when the cluster answered and the member has no data and does not run, and the cluster does
+    not list it, or lists it as added only (never started), or lists it as started but it is to be replaced (its
+    name in replace, or replace_lost): a member whose data was lost is removed by its ID and added again, never
+    bootstrapped anew. Those already added join first, then those replaced, then the others in the group's order.
+    Each joins with initial-cluster-state existing and the cluster as it will be then (etcd checks that the list
+    matches its own). A bootstrapped member keeps the initial-* settings its configuration file has: etcd reads
+    them only at bootstrap, so a change would restart it for nothing. Any other member bootstraps a new cluster
+    of the whole group.
 
-    Returns {joining: [host], initial_cluster: {host: "name=url,..."}, initial_cluster_state: {host: state}}."""
+    Returns {joining: [host], replacing: {host: ID of the member it replaces}, initial_cluster: {host:
+    "name=url,..."}, initial_cluster_state: {host: state}}."""
     listed_members = list((cluster or {}).get("members") or [])
-    joining = []
-    if listed_members:
-        for member in members:
-            fact = hostvars[member["host"]].get("_etcd_host") or {}
-            listed = _listed(listed_members, member["peer_url"])
-            if ((fact.get("data_dir") or {}).get("has_member") is False
-                    and (fact.get("unit") or {}).get("active_state") != "active"
-                    and (listed is None or not listed.get("name"))):
-                joining.append(member)
-        joining.sort(key=lambda member: _listed(listed_members, member["peer_url"]) is None)
+    replace = set(replace)
+    joining, replacing = [], {}
+    for member in members:
+        fact = hostvars[member["host"]].get("_etcd_host") or {}
+        if (fact.get("data_dir") or {}).get("has_member") is not False \
+                or (fact.get("unit") or {}).get("active_state") == "active" or not listed_members:
+            continue
+        listed = _listed_as(listed_members, member)
+        if listed is None or not listed.get("name"):
+            joining.append(member)
+        elif replace_lost or member["name"] in replace:
+            joining.append(member)
+            replacing[member["host"]] = listed.get("id")
+
+    def order(member: Mapping[str, Any]) -> int:
+        if member["host"] in replacing:
+            return 1
+        return 0 if _listed(listed_members, member["peer_url"]) else 2
+    joining.sort(key=order)
 
     def named(listed: Mapping[str, Any]) -> List[str]:
         ours = next((m for m in members if m["peer_url"] in listed.get("peer_urls", [])), None)
         name = ours["name"] if ours else listed.get("name") or listed.get("id")
         return ["%s=%s" % (name, url) for url in listed.get("peer_urls", [])]
 
-    now = [entry for listed in listed_members for entry in named(listed)]
+    # The cluster's list as each joining member finds it: replaced members leave it just before their host joins.
+    current = [(listed.get("id"), entry) for listed in listed_members for entry in named(listed)]
     initial_cluster, state = {}, {}
-    added: List[str] = []
     for member in joining:
-        if _listed(listed_members, member["peer_url"]) is None:
-            added.append("%s=%s" % (member["name"], member["peer_url"]))
-        initial_cluster[member["host"]] = ",".join(now + added)
+        if member["host"] in replacing:
+            current = [(member_id, entry) for member_id, entry in current if member_id != replacing[member["host"]]]
+        if member["host"] in replacing or _listed(listed_members, member["peer_url"]) is None:
+            current.append((None, "%s=%s" % (member["name"], member["peer_url"])))
+        initial_cluster[member["host"]] = ",".join(entry for dummy, entry in current)
         state[member["host"]] = "existing"
     whole_group = ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
     for member in members:
@@ -98,5 +120,5 @@ def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[s
         kept = fact.get("bootstrap_settings") or {} if (fact.get("data_dir") or {}).get("has_member") else {}
         initial_cluster[member["host"]] = kept.get("initial-cluster") or whole_group
         state[member["host"]] = kept.get("initial-cluster-state") or "new"
-    return {"joining": [member["host"] for member in joining], "initial_cluster": initial_cluster,
-            "initial_cluster_state": state}
+    return {"joining": [member["host"] for member in joining], "replacing": replacing,
+            "initial_cluster": initial_cluster, "initial_cluster_state": state}

@@ -53,12 +53,17 @@ def test_learner_add_promote_remove(cluster):
     assert promoted["member"]["is_learner"] is False and promoted["member"]["name"] == new.name
     assert promoted_again["changed"] is False
 
+    # The new member leads when it is removed: leadership moves to another first.
+    cluster.etcdctl("move-leader", promoted["id"])
     remove = dict(conn, name=new.name, state="absent")
     check_rm, = run_tasks([{MODULE: remove}], check=True)
     assert check_rm["changed"] and len(check_rm["members"]) == 4
+    assert check_rm["actions"][-1] == "removed" and check_rm["actions"][0].startswith("leadership moved to ")
     removed, removed_again = run_tasks([{MODULE: remove}, {MODULE: remove}])
     assert removed["changed"] and removed["member"] == {} and names(removed) == sorted(m.name for m in cluster.members[:3])
+    assert removed["actions"][0] in ["leadership moved to %s" % m.name for m in cluster.members[:3]], removed["actions"]
     assert removed_again["changed"] is False
+    cluster.wait_healthy(cluster.members[:3])
     cluster.stop_member(new)
     cluster.members.remove(new)
 
@@ -88,6 +93,11 @@ def test_update_peer_urls_and_remove_by_id(cluster):
     assert gone_again["changed"] is False
     assert readded["changed"] and gone_dec["changed"], gone_dec
     assert len(gone_dec["members"]) == 3
+    # Added, never started, so nameless in etcd: removed by its name and peer URLs.
+    never_started = dict(conn, name=spare.name, peer_urls=[spare.peer_url], state="absent")
+    dummy, gone_by_url, gone_by_url_again = run_tasks([{MODULE: learner}, {MODULE: never_started}, {MODULE: never_started}])
+    assert gone_by_url["changed"] and gone_by_url["actions"] == ["removed"] and len(gone_by_url["members"]) == 3
+    assert gone_by_url_again["changed"] is False
 
 
 def test_refuses_removal_without_quorum(cluster):

@@ -39,6 +39,9 @@ def testbed(*args: str, **env: str) -> None:
                    env=dict(os.environ, QUORUM_LAB=LAB, QUORUM_LAB_NET=str(LAB_NET), **env))
 
 
+testbed.__test__ = False  # a helper, not a test, where a test module imports it
+
+
 @dataclass
 class Run:
     rc: int

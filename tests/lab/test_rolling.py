@@ -1,7 +1,8 @@
 """Rolling flows on the deployed cluster, each under a bounded write load (a write no endpoint acknowledges
 within 5 s fails; every acknowledged key is read back), with the faults injected for real.
 
-The tests run in this order and each leaves the cluster whole, except the last, which breaks a member.
+The tests run in this order and each leaves the cluster whole, except the one that loses a member's data, which
+the next mends; the last moves a member to a new address.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import subprocess
 import time
 
-from labtest import ADDRESSES, NODES, REPO, Loaded, assert_restarted_once_in_sequence, journal_count, restarted
+from labtest import ADDRESSES, NODES, REPO, Loaded, assert_restarted_once_in_sequence, journal_count, restarted, testbed
 
 FIRST, SECOND, THIRD = NODES
 # The setting the flows before leave the cluster with, for the flows after that change nothing.
@@ -188,7 +189,7 @@ def test_a_stopped_member_is_started_not_restarted(lab):
 
 
 def test_a_member_that_lost_its_data_is_named_even_with_nothing_to_change(lab):
-    """Last: the member is left crash-looping (replacing it is the lifecycle's work)."""
+    """The member is left crash-looping, for the next test to replace."""
     lab.sh(SECOND, "systemctl stop etcd && rm -rf /var/lib/etcd/member && (systemctl start etcd || true)")
     lab.wait(lambda: int(lab.unit(SECOND)["NRestarts"]) >= 1, 60, "etcd to crash-loop")
     loaded = Loaded(lab)
@@ -196,3 +197,58 @@ def test_a_member_that_lost_its_data_is_named_even_with_nothing_to_change(lab):
     assert run.rc != 0
     loaded.assert_nothing_lost()
     assert ("%s: etcd_data_dir /var/lib/etcd holds no member, but the cluster lists %s" % (SECOND, SECOND)) in run.text, run.output
+    assert "run playbooks/replace_member.yml -e etcd_replace_member=%s" % SECOND in run.text, run.output
+
+
+def member_ids(lab, node=FIRST) -> tuple:
+    """The cluster's ID and its members, name to (ID, peer URLs), as node sees them."""
+    listed = json.loads(lab.etcdctl(node, "member", "list", "-w", "json"))
+    return listed["header"]["cluster_id"], {m.get("name", ""): (m["ID"], m["peerURLs"]) for m in listed["members"]}
+
+
+def cluster_ids_served(lab) -> set:
+    """The cluster ID each member's endpoint reports: one, unless a member formed a cluster of its own."""
+    statuses = json.loads(lab.etcdctl(FIRST, "endpoint", "status", "--cluster", "-w", "json"))
+    return {status["Status"]["header"]["cluster_id"] for status in statuses}
+
+
+def test_the_member_that_lost_its_data_is_replaced_when_asked_under_load(lab):
+    cluster_id, before = member_ids(lab)
+    units = lab.units()
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars=dict(SETTLED, etcd_replace_lost_members=True))
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    steps = re.findall(r"TASK \[quorum\.etcd\.etcd_service : (Remove the member the host replaces|Add as a learner|"
+                       r"Start etcd on|Promote to a voting member once caught up) (etcd-test-\d)", run.output)
+    assert [step[0].split()[0] for step in steps] == ["Remove", "Add", "Start", "Promote"], steps
+    assert {step[1] for step in steps} == {SECOND}
+    same_cluster, after = member_ids(lab)
+    assert same_cluster == cluster_id and sorted(after) == sorted(NODES)
+    assert after[SECOND][0] != before[SECOND][0] and after[FIRST] == before[FIRST]
+    assert cluster_ids_served(lab) == {cluster_id}
+    assert restarted(units, lab.units()) == [SECOND], run.output
+    assert "initial-cluster-state: existing" in lab.sh(SECOND, "cat /etc/etcd/config.yaml")
+
+
+def test_a_host_rebuilt_at_a_new_address_replaces_its_member_while_the_old_one_is_gone(lab):
+    """Last: the container is destroyed and a bare one made with the same name at a new address."""
+    new_address = "172.29.15.16"
+    cluster_id, before = member_ids(lab)
+    subprocess.run(["docker", "rm", "-f", THIRD], check=True, capture_output=True)
+    testbed("node", "3", QUORUM_NODE_IP=new_address)
+    refused = lab.playbook(extra_vars=SETTLED, hostvars={THIRD: {"etcd_address": new_address}})
+    assert refused.rc != 0
+    assert "etcd_replace_member=%s" % THIRD in refused.text, refused.output
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars=dict(SETTLED, etcd_replace_member=THIRD), hostvars={THIRD: {"etcd_address": new_address}},
+                     playbook=REPO / "playbooks" / "replace_member.yml")
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    same_cluster, after = member_ids(lab)
+    assert same_cluster == cluster_id and sorted(after) == sorted(NODES)
+    assert after[THIRD][1] == ["https://%s:2380" % new_address] and after[THIRD][0] != before[THIRD][0]
+    assert cluster_ids_served(lab) == {cluster_id}
+    again = lab.playbook(extra_vars=dict(SETTLED, etcd_replace_member=THIRD), hostvars={THIRD: {"etcd_address": new_address}},
+                         playbook=REPO / "playbooks" / "replace_member.yml")
+    assert again.rc == 0 and re.search(r"%s +: ok=\d+ +changed=0 " % THIRD, again.output), again.output

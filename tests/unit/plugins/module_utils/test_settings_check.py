@@ -279,3 +279,25 @@ def test_argument_problems_are_ansibles_own_sentences_for_the_names_in_the_spec(
     # Ansible's own words, which vary a little between its releases.
     assert problems[0].startswith("argument 'etcd_snapshot_count' is of type") and "unable to convert to int" in problems[0]
     assert argument_problems({"etcd_log_level": "info"}, spec) == []
+
+
+def test_a_lost_member_names_the_replace_playbook_and_is_no_problem_once_replaced():
+    lost = dict(HOST, data_dir={"has_member": False})
+    problems = host_problems(GOOD, lost, PEER, CLUSTER)
+    assert any("replace_member.yml -e etcd_replace_member=etcd-1" in p and "etcd_replace_lost_members=true" in p
+               for p in problems), problems
+    assert host_problems(GOOD, lost, PEER, CLUSTER, replacing=True) == []
+
+
+def test_a_member_to_replace_must_be_in_the_group_and_the_cluster_must_answer():
+    unknown = membership_problems(CLUSTER, MEMBERS, replace="etcd-9")
+    assert any("etcd_replace_member is etcd-9, but the inventory group has no member of that name" in p for p in unknown)
+    assert membership_problems(CLUSTER, MEMBERS, replace="etcd-1") == []
+    silent = membership_problems({}, MEMBERS, replace="etcd-1")
+    assert any("no member of the running cluster answered" in p for p in silent), silent
+
+
+def test_a_member_being_removed_may_be_missing_from_the_group():
+    cluster = dict(CLUSTER, members=CLUSTER["members"] + [listed("etcd-9", "https://10.0.0.9:2380")])
+    assert any("remove_member.yml -e etcd_remove_members=etcd-9" in p for p in membership_problems(cluster, MEMBERS))
+    assert membership_problems(cluster, MEMBERS, removing=["etcd-9"]) == []

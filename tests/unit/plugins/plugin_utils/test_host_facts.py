@@ -98,3 +98,52 @@ def test_a_member_whose_data_was_lost_does_not_join():
     hostvars = {"h1": _joiner(True, True), "h2": _joiner(True, True), "h3": _joiner(False, False)}
     cluster = {"members": [{"name": m["name"], "peer_urls": [m["peer_url"]]} for m in members]}
     assert join_plan(members, hostvars, cluster)["joining"] == []
+
+
+def test_a_lost_member_asked_for_is_replaced_by_id_and_joins_the_cluster_without_its_old_entry():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3)]
+    hostvars = {"h1": _joiner(True, True), "h2": _joiner(False, False), "h3": _joiner(True, True)}
+    cluster = {"members": [{"id": "a%d" % n, "name": m["name"], "peer_urls": [m["peer_url"]]}
+                           for n, m in enumerate(members, 1)]}
+    for plan in (join_plan(members, hostvars, cluster, replace=["etcd-2"]),
+                 join_plan(members, hostvars, cluster, replace_lost=True)):
+        assert plan["joining"] == ["h2"] and plan["replacing"] == {"h2": "a2"}
+        assert plan["initial_cluster"]["h2"] == ("etcd-1=https://10.0.0.1:2380,etcd-3=https://10.0.0.3:2380,"
+                                                 "etcd-2=https://10.0.0.2:2380")
+        assert plan["initial_cluster_state"]["h2"] == "existing"
+    # Another member's name asked for: the lost one is left to the refusal.
+    assert join_plan(members, hostvars, cluster, replace=["etcd-1"])["joining"] == []
+
+
+def test_a_host_back_with_a_new_address_replaces_its_member_found_by_name():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3)]
+    cluster = {"members": [{"id": "a%d" % n, "name": m["name"], "peer_urls": [m["peer_url"]]}
+                           for n, m in enumerate(members, 1)]}
+    members[2] = dict(members[2], peer_url="https://10.0.0.33:2380")
+    hostvars = {"h1": _joiner(True, True), "h2": _joiner(True, True), "h3": _joiner(False, False)}
+    # Not asked: it is no new host (its name is a started member), so it does not join.
+    assert join_plan(members, hostvars, cluster)["joining"] == []
+    plan = join_plan(members, hostvars, cluster, replace=["etcd-3"])
+    assert plan["replacing"] == {"h3": "a3"}
+    assert plan["initial_cluster"]["h3"] == ("etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380,"
+                                             "etcd-3=https://10.0.0.33:2380")
+
+
+def test_two_lost_members_are_replaced_one_after_the_other_each_with_the_cluster_it_finds():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [_member(n) for n in (1, 2, 3, 4, 5)]
+    hostvars = {"h%d" % n: _joiner(n not in (2, 4), n not in (2, 4)) for n in (1, 2, 3, 4, 5)}
+    cluster = {"members": [{"id": "a%d" % n, "name": m["name"], "peer_urls": [m["peer_url"]]}
+                           for n, m in enumerate(members, 1)]}
+    plan = join_plan(members, hostvars, cluster, replace_lost=True)
+    assert plan["joining"] == ["h2", "h4"]
+    # When h2 joins, h4's old member is still listed; it leaves just before h4 joins.
+    assert plan["initial_cluster"]["h2"].split(",")[-1] == "etcd-2=https://10.0.0.2:2380"
+    assert "etcd-4=https://10.0.0.4:2380" in plan["initial_cluster"]["h2"]
+    assert plan["initial_cluster"]["h4"].split(",").count("etcd-4=https://10.0.0.4:2380") == 1
+    assert len(plan["initial_cluster"]["h4"].split(",")) == 5
