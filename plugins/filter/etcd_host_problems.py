@@ -32,6 +32,10 @@ options:
     description: The run replaces this member (C(quorum.etcd.etcd_join_plan)), so an empty data dir is expected.
     type: bool
     default: false
+  upgrading:
+    description: The run is C(playbooks/upgrade.yml)'s, which may change the etcd version of a bootstrapped member.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -55,9 +59,10 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import host_problems
 
 
-def etcd_host_problems(settings, host, peer_url, cluster=None, replacing=False):
+def etcd_host_problems(settings, host, peer_url, cluster=None, replacing=False, upgrading=False):
     try:
-        return host_problems(dict(settings), dict(host), peer_url, dict(cluster or {}), replacing=bool(replacing))
+        return host_problems(dict(settings), dict(host), peer_url, dict(cluster or {}), replacing=bool(replacing),
+                             upgrading=bool(upgrading))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_host_problems: %s" % error) from None
 

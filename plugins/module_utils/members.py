@@ -87,6 +87,8 @@ class MemberManager:
         if p["promote"] and member["is_learner"]:
             self.promote(member)
             member = dict(member, is_learner=False)
+        if p["hand_over_leadership"] and member["id"] and not member["is_learner"] and member["client_urls"]:
+            self.move_leadership_away(member, self.voter_statuses(member))
         return member
 
     def promote(self, member: dict) -> None:

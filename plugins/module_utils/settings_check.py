@@ -498,9 +498,11 @@ def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str, name: s
 
 
 def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url: str,
-                  cluster: Optional[Mapping[str, Any]] = None, replacing: bool = False) -> List[str]:
+                  cluster: Optional[Mapping[str, Any]] = None, replacing: bool = False,
+                  upgrading: bool = False) -> List[str]:
     """Problems of one member that show only on its host: what etcd_host_info read there, and the running
-    cluster as etcd_info saw it (None when no member answered). replacing: the run replaces its member."""
+    cluster as etcd_info saw it (None when no member answered). replacing: the run replaces its member;
+    upgrading: the run is upgrade.yml's, which may change the version of a bootstrapped member."""
     problems = []
     addresses = host.get("addresses")
     wildcard = {"0.0.0.0", "::"}
@@ -538,8 +540,14 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
                         "upgrade to %d.%d first" % (settings.get("etcd_version"), host.get("installed_version"),
                                                     installed[0], installed[1] + 1))
 
-    listed = _cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
     data_dir = host.get("data_dir") or {}
+    if source != "package" and installed and wanted and installed != wanted and data_dir.get("has_member") \
+            and not upgrading and installed[:2] <= wanted[:2] <= (installed[0], installed[1] + 1):
+        problems.append("etcd_version is %s, but the member runs etcd %s: a member changes version only through "
+                        "playbooks/upgrade.yml -e etcd_version=%s (every member healthy and no alarm first, a "
+                        "snapshot saved, then one member at a time, the leader last)"
+                        % (settings.get("etcd_version"), host.get("installed_version"), settings.get("etcd_version")))
+    listed = _cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
     if listed is not None and listed.get("name") and data_dir.get("has_member") is False and not replacing:
         problems.append("etcd_data_dir %s holds no member, but the cluster lists %s (%s) as a started member: its "
                         "data was lost, and it must not start as a new member. Replace it (removed from the cluster "
@@ -616,6 +624,31 @@ def removal_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Map
                         % (",".join(removing), len(left), len(healthy),
                            ", ".join(listed.get("name") or listed.get("id") for listed in left if not listed.get("healthy")),
                            quorum))
+    return problems
+
+
+def upgrade_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, Any]], version: str) -> List[str]:
+    """Why upgrade.yml must not begin, before any member changes: a member not healthy, not voting or of another
+    cluster, an alarm, or a version etcd cannot go to from what a member runs (back a minor, or past the next)."""
+    members = list(members)
+    problems = cluster_problems(cluster, members)
+    names = {listed.get("id"): listed.get("name") or listed.get("id") for listed in cluster.get("members") or []}
+    for alarm in cluster.get("alarms") or []:
+        problems.append("%s has the alarm %s: disarm it (after freeing space, for NOSPACE) before the upgrade"
+                        % (names.get(alarm.get("id"), alarm.get("id")), alarm.get("alarm")))
+    wanted = _version(version)
+    for listed in cluster.get("members") or []:
+        running = _version(listed.get("server_version"))
+        if not wanted or not running:
+            continue
+        label = listed.get("name") or listed.get("id")
+        if wanted[:2] < running[:2]:
+            problems.append("etcd_version is %s, but %s runs etcd %s: etcd does not go back a minor version"
+                            % (version, label, listed.get("server_version")))
+        elif wanted[:2] > (running[0], running[1] + 1):
+            problems.append("etcd_version is %s, but %s runs etcd %s: etcd upgrades one minor version at a time; "
+                            "upgrade to %d.%d first" % (version, label, listed.get("server_version"),
+                                                        running[0], running[1] + 1))
     return problems
 
 

@@ -73,6 +73,13 @@ options:
       - Remove the member even if it is the last one or if the remaining cluster would lack a healthy quorum.
     type: bool
     default: false
+  hand_over_leadership:
+    description:
+      - When the member leads the cluster, hand leadership to the healthy voter furthest along (etcd's
+        C(move-leader)), as before restarting it; nothing happens when it does not lead or no other voter is healthy.
+      - With O(state=present), on an existing member.
+    type: bool
+    default: false
 author:
   - quorum.etcd developers (@quorum)
 """
@@ -91,6 +98,11 @@ EXAMPLES = r"""
     peer_urls: [https://10.0.0.4:2380]
     promote: true
     promote_timeout: 120
+
+- name: Hand leadership away from a member before restarting it
+  quorum.etcd.etcd_member:
+    name: etcd1
+    hand_over_leadership: true
 
 - name: Remove a member that was added but never started (etcd has no name for it yet)
   quorum.etcd.etcd_member:
@@ -178,6 +190,7 @@ def main():
         promote=dict(type="bool", default=False),
         promote_timeout=dict(type="float", default=60),
         force=dict(type="bool", default=False),
+        hand_over_leadership=dict(type="bool", default=False),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

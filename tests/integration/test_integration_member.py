@@ -53,6 +53,12 @@ def test_learner_add_promote_remove(cluster):
     assert promoted["member"]["is_learner"] is False and promoted["member"]["name"] == new.name
     assert promoted_again["changed"] is False
 
+    # Handed away from the leader (as before its restart), and not moved again once it does not lead.
+    cluster.etcdctl("move-leader", promoted["id"])
+    hand_over = dict(conn, name=new.name, hand_over_leadership=True)
+    handed, handed_again = run_tasks([{MODULE: hand_over}, {MODULE: hand_over}])
+    assert handed["changed"] and handed["actions"] in [["leadership moved to %s" % m.name] for m in cluster.members[:3]], handed
+    assert handed_again["changed"] is False, handed_again
     # The new member leads when it is removed: leadership moves to another first.
     cluster.etcdctl("move-leader", promoted["id"])
     remove = dict(conn, name=new.name, state="absent")

@@ -54,8 +54,11 @@ class Run:
 
 
 class Lab:
-    def __init__(self, workdir: Path):
+    """The members (name to address; the three of the lab unless given) and the playbooks' variables."""
+
+    def __init__(self, workdir: Path, nodes: Optional[Dict[str, str]] = None):
         self.workdir = workdir
+        self.nodes = dict(nodes or ADDRESSES)
         self.pki = workdir / "pki"
         self.group_vars = {
             "ansible_connection": "community.docker.docker",
@@ -77,7 +80,7 @@ class Lab:
     # --- running the playbooks -----------------------------------------------------------------------
 
     def inventory(self, hostvars: Optional[Dict[str, dict]] = None, extra_hosts: Optional[Dict[str, dict]] = None) -> Path:
-        hosts = {node: dict({"etcd_address": ADDRESSES[node]}, **(hostvars or {}).get(node, {})) for node in NODES}
+        hosts = {node: dict({"etcd_address": address}, **(hostvars or {}).get(node, {})) for node, address in self.nodes.items()}
         hosts.update(extra_hosts or {})
         path = self.workdir / "hosts.yml"
         path.write_text(yaml.safe_dump({"etcd": {"hosts": hosts, "vars": self.group_vars}}))
@@ -108,20 +111,20 @@ class Lab:
         return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
     def units(self) -> Dict[str, Dict[str, str]]:
-        return {node: self.unit(node) for node in NODES}
+        return {node: self.unit(node) for node in self.nodes}
 
     def files(self) -> Dict[str, str]:
         """Every managed file on every member: content, mode, owner and the time of its last change."""
         script = "find %s -type f -exec sha1sum {} + ; find %s -exec stat -c '%%n %%a %%U:%%G %%Z' {} +" % (MANAGED, MANAGED)
-        return {node: self.sh(node, script) for node in NODES}
+        return {node: self.sh(node, script) for node in self.nodes}
 
     def etcdctl(self, node: str, *args: str) -> str:
         return self.sh(node, "/etc/etcd/etcdctl.sh --command-timeout=5s " + " ".join(args))
 
     def healthy(self) -> bool:
-        done = subprocess.run(["docker", "exec", NODES[0], "/etc/etcd/etcdctl.sh", "endpoint", "health", "--cluster"],
+        done = subprocess.run(["docker", "exec", next(iter(self.nodes)), "/etc/etcd/etcdctl.sh", "endpoint", "health", "--cluster"],
                               capture_output=True, text=True, timeout=60, check=False)
-        return done.returncode == 0 and done.stdout.count("is healthy") == len(NODES)
+        return done.returncode == 0 and done.stdout.count("is healthy") == len(self.nodes)
 
     def wait(self, condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
         deadline = time.monotonic() + timeout
@@ -145,14 +148,14 @@ class Lab:
     def write_load(self, ca: Optional[Path] = None, **options) -> WriteLoad:
         """As the collection's modules write: the certificate without a common name, as root once auth is on; the
         CAs it trusts are read once, from ca (the controller's ca.pem unless given)."""
-        return WriteLoad(["https://%s:2379" % ADDRESSES[node] for node in NODES], ca=str(ca or self.pki / "ca.pem"),
+        return WriteLoad(["https://%s:2379" % address for address in self.nodes.values()], ca=str(ca or self.pki / "ca.pem"),
                          cert=str(self.pki / "admin" / "admin.pem"), key=str(self.pki / "admin" / "admin-key.pem"),
                          credentials=("root", ROOT_PASSWORD), **options)
 
 
 def restarted(before: Dict[str, Dict[str, str]], after: Dict[str, Dict[str, str]]) -> List[str]:
     """The members whose etcd process is not the one it was."""
-    return [node for node in NODES if before[node]["ExecMainStartTimestampMonotonic"]
+    return [node for node in before if before[node]["ExecMainStartTimestampMonotonic"]
             != after[node]["ExecMainStartTimestampMonotonic"] or before[node]["MainPID"] != after[node]["MainPID"]]
 
 
@@ -190,8 +193,8 @@ def journal_count(lab: Lab, node: str, since: float, prefix: str = "Started ") -
 def assert_restarted_once_in_sequence(lab: Lab, since: float) -> None:
     """Each member started once since then, and stopped only after the one before it was serving again."""
     units = lab.units()
-    assert [journal_count(lab, node, since) for node in NODES] == [1, 1, 1]
-    order = sorted(NODES, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
+    assert [journal_count(lab, node, since) for node in lab.nodes] == [1] * len(lab.nodes)
+    order = sorted(lab.nodes, key=lambda node: int(units[node]["InactiveEnterTimestampMonotonic"]))
     for before, after in zip(order, order[1:]):
         assert int(units[after]["InactiveEnterTimestampMonotonic"]) > int(units[before]["ActiveEnterTimestampMonotonic"]), \
             "%s stopped before %s was back" % (after, before)

@@ -182,8 +182,31 @@ def test_what_the_host_would_not_take_is_refused(changes, host_changes, expected
     assert any(expected in problem for problem in problems), problems
 
 
-def test_a_patch_release_may_go_back():
-    assert host_problems(dict(GOOD, etcd_version="3.5.10"), HOST, PEER, CLUSTER) == []
+def test_a_patch_release_may_go_back_through_upgrade_yml_only():
+    assert host_problems(dict(GOOD, etcd_version="3.5.10"), HOST, PEER, CLUSTER, upgrading=True) == []
+    refused = host_problems(dict(GOOD, etcd_version="3.5.10"), HOST, PEER, CLUSTER)
+    assert any("a member changes version only through playbooks/upgrade.yml -e etcd_version=3.5.10" in p
+               for p in refused), refused
+    # A host without a member yet installs any version.
+    assert host_problems(dict(GOOD, etcd_version="3.5.10"), dict(HOST, data_dir={"has_member": False}), PEER) == []
+
+
+def test_an_upgrade_needs_a_healthy_cluster_without_alarms_and_a_supported_path():
+    from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import upgrade_problems
+
+    cluster = {"cluster_id": "c1", "members": [dict(listed("etcd-1", PEER), id="a1", server_version="3.4.23"),
+                                               dict(listed("etcd-2", "https://10.0.0.2:2380"), id="a2",
+                                                    server_version="3.5.16")]}
+    assert upgrade_problems(cluster, MEMBERS, "3.5.16") == []
+    assert any("etcd-2 runs etcd 3.5.16: etcd does not go back a minor version" in p
+               for p in upgrade_problems(cluster, MEMBERS, "3.4.23"))
+    assert any("etcd-1 runs etcd 3.4.23: etcd upgrades one minor version at a time; upgrade to 3.5 first" in p
+               for p in upgrade_problems(cluster, MEMBERS, "3.6.0"))
+    alarmed = dict(cluster, alarms=[{"id": "a2", "alarm": "NOSPACE"}])
+    assert any("etcd-2 has the alarm NOSPACE" in p for p in upgrade_problems(alarmed, MEMBERS, "3.5.16"))
+    unhealthy = dict(cluster, members=[dict(cluster["members"][0], healthy=False), cluster["members"][1]])
+    assert upgrade_problems(unhealthy, MEMBERS, "3.5.16") != []
+    assert any("the cluster did not answer" in p for p in upgrade_problems({}, MEMBERS, "3.5.16"))
 
 
 def test_a_member_advertised_under_another_url_is_found_by_name():

@@ -1,0 +1,105 @@
+"""A rolling upgrade as an operator runs it, on a cluster of its own deployed with etcd 3.4.23 (etcd-test-7..9):
+cluster.yml refuses to change the version and names upgrade.yml; upgrade.yml pauses after one follower, then
+upgrades the others with the leader last, each run under a write load; going back is refused before any change.
+The tests run in this order."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import time
+
+import pytest
+
+from labtest import LAB_NET, REPO, Lab, Loaded, journal_count, restarted, testbed
+
+OLD, NEW = "3.4.23", "3.5.16"
+NODES = {"etcd-test-%d" % n: "172.29.%d.%d" % (LAB_NET, 10 + n) for n in (7, 8, 9)}
+UPGRADE = REPO / "playbooks" / "upgrade.yml"
+
+
+@pytest.fixture(scope="module")
+def old(lab, tmp_path_factory):
+    """Needs the lab for its network and mirror."""
+    for name in NODES:
+        testbed("node", name.rsplit("-", 1)[1])
+    cluster = Lab(tmp_path_factory.mktemp("upgrade"), nodes=NODES)
+    cluster.group_vars.update(etcd_cluster_name="etcd-upgrade", etcd_version=OLD)
+    try:
+        run = cluster.playbook()
+        assert run.rc == 0, run.output
+        yield cluster
+    finally:
+        subprocess.run(["docker", "rm", "-f", *NODES], capture_output=True, check=False)
+
+
+def versions(cluster) -> dict:
+    """Each member's etcd version and the cluster version, as the members report them."""
+    answer = {}
+    for node, address in cluster.nodes.items():
+        served = json.loads(cluster.sh(node, "curl -s --cacert /etc/ssl/etcd/ca.pem --cert /etc/ssl/etcd/admin.pem "
+                                             "--key /etc/ssl/etcd/admin-key.pem https://%s:2379/version" % address))
+        answer[node] = (served["etcdserver"], served["etcdcluster"])
+    return answer
+
+
+def leader(cluster) -> str:
+    first = next(iter(cluster.nodes))
+    statuses = json.loads(cluster.etcdctl(first, "endpoint", "status", "--cluster", "-w", "json"))
+    leader_id = statuses[0]["Status"]["leader"]
+    return next(node for node, address in cluster.nodes.items() for s in statuses
+                if s["Status"]["header"]["member_id"] == leader_id and address in s["Endpoint"])
+
+
+def test_cluster_yml_refuses_to_change_the_version_and_names_upgrade_yml(old):
+    files, units = old.files(), old.units()
+    run = old.playbook(extra_vars={"etcd_version": NEW})
+    assert run.rc != 0
+    assert "etcd_version is %s, but the member runs etcd %s: a member changes version only through " \
+           "playbooks/upgrade.yml -e etcd_version=%s" % (NEW, OLD, NEW) in run.text, run.output
+    assert old.files() == files and restarted(units, old.units()) == []
+
+
+def test_the_upgrade_pauses_after_one_follower_under_load(old):
+    first_leader, units = leader(old), old.units()
+    loaded = Loaded(old)
+    run = loaded.run(extra_vars={"etcd_version": NEW, "etcd_upgrade_pause_after_first": True}, playbook=UPGRADE)
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    (upgraded,) = restarted(units, old.units())
+    assert upgraded != first_leader
+    running = versions(old)
+    assert running[upgraded][0] == NEW and sorted(v[0] for v in running.values()) == [OLD, OLD, NEW], running
+    assert re.search(r"Saved /var/backups/etcd/before-upgrade-to-%s-\d{8}T\d{6}Z\.db on etcd-test-7: revision \d+, "
+                     r"\d+ keys" % NEW, run.text), run.output
+    assert "Paused after the first member" in run.text, run.output
+
+
+def test_the_rest_of_the_upgrade_restarts_the_others_once_each_the_leader_last_under_load(old):
+    first_leader, units = leader(old), old.units()
+    since = time.time()
+    loaded = Loaded(old)
+    run = loaded.run(extra_vars={"etcd_version": NEW}, playbook=UPGRADE)
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    others = restarted(units, old.units())
+    assert len(others) == 2 and first_leader in others, others
+    assert [journal_count(old, node, since) for node in others] == [1, 1]
+    after = old.units()
+    assert max(others, key=lambda node: int(after[node]["ActiveEnterTimestampMonotonic"])) == first_leader
+    # The leader handed leadership to a follower before its restart.
+    handover = run.output.split("Hand leadership away before the restart, from %s]" % first_leader)[1].split("TASK [")[0]
+    assert "changed: [%s]" % first_leader in handover, run.output
+    assert set(versions(old).values()) == {(NEW, "3.5.0")}, versions(old)
+    assert re.search(r"The cluster version is 3\.5\.0; the members run etcd-test-7 3\.5\.16, etcd-test-8 3\.5\.16, "
+                     r"etcd-test-9 3\.5\.16", run.text), run.output
+
+
+def test_going_back_a_minor_version_is_refused_before_any_member_changes(old):
+    files, units = old.files(), old.units()
+    run = old.playbook(extra_vars={"etcd_version": OLD}, playbook=UPGRADE)
+    assert run.rc != 0
+    assert "etcd_version is %s, but etcd-test-7 runs etcd %s: etcd does not go back a minor version" % (OLD, NEW) \
+        in run.text, run.output
+    assert old.files() == files and restarted(units, old.units()) == []
