@@ -17,11 +17,6 @@ options:
     description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
     type: dict
     required: true
-  members:
-    description: The members of the inventory group (C(quorum.etcd.etcd_members)).
-    type: list
-    elements: dict
-    required: true
   removing:
     description: The names of the members to remove.
     type: list
@@ -31,6 +26,8 @@ options:
     description: Remove although the members left would lack a healthy quorum.
     type: bool
     default: false
+extends_documentation_fragment:
+  - quorum.etcd.filter_options.members
 """
 
 EXAMPLES = r"""

@@ -17,15 +17,12 @@ options:
     description: What M(quorum.etcd.etcd_info) returned; an empty dict when no member answered.
     type: dict
     required: true
-  members:
-    description: The members of the inventory group (C(quorum.etcd.etcd_members)).
-    type: list
-    elements: dict
-    required: true
   version:
     description: The etcd release to upgrade to (C(etcd_version)).
     type: str
     required: true
+extends_documentation_fragment:
+  - quorum.etcd.filter_options.members
 """
 
 EXAMPLES = r"""
