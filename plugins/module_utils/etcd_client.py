@@ -14,6 +14,7 @@ import base64
 import binascii
 import http.client
 import json
+import re
 import socket
 import time
 from urllib.error import HTTPError, URLError
@@ -507,14 +508,24 @@ class EtcdClient:
 
     # access control -------------------------------------------------------------------------------
 
+    def cluster_version(self) -> str:
+        """The cluster version ("3.4.0") from the first endpoint that answers /version; "" before it is decided."""
+        reasons = []
+        for endpoint in self.endpoints:
+            try:
+                return self.version(endpoint)["cluster"]
+            except EtcdError as exc:
+                reasons.append(str(exc))
+        raise EtcdError("cannot reach any etcd endpoint (%s)" % "; ".join(reasons))
+
     def auth_enabled(self) -> bool:
-        """Whether authentication is on: etcd 3.5 says so (/v3/auth/status); etcd 3.4, which has no such call,
-        is asked to authenticate a user that does not exist, which it refuses as "not enabled" only when off."""
-        try:
+        """Whether authentication is on: a cluster of version 3.5 says so (/v3/auth/status). Below it (etcd 3.4,
+        or 3.4 and 3.5 members during an upgrade) that request is never sent: etcd 3.5 passes it through raft, and
+        a 3.4 member, which cannot apply it, stops ("panic: not implemented"). The cluster is asked instead to
+        authenticate a user that does not exist, which it refuses as "not enabled" only when off."""
+        version = tuple(int(part) for part in re.findall(r"\d+", self.cluster_version())[:2])
+        if version >= (3, 5):
             return bool(self.call("/v3/auth/status").get("enabled", False))
-        except EtcdApiError as exc:
-            if "Not Found" not in str(exc) and "unknown" not in exc.server_message.lower():
-                raise
         return self.authenticates(AUTH_PROBE_USER, "") is not None
 
     def authenticates(self, name: str, password: str) -> bool | None:

@@ -257,3 +257,21 @@ def test_wait_until_retries_only_what_it_is_told(monkeypatch):
     with pytest.raises(ec.EtcdApiError):
         ec.wait_until(lambda: (never for never in ()).throw(ec.EtcdApiError("y", server_message="other")),
                       lambda e: "in sync" in e.server_message, timeout=60)
+
+
+@pytest.mark.parametrize("cluster_version, asks_status", [("3.5.0", True), ("3.4.0", False), ("", False)])
+def test_auth_status_is_asked_only_of_a_cluster_of_version_3_5(monkeypatch, cluster_version, asks_status):
+    """etcd 3.5 passes /v3/auth/status through raft: a 3.4 member of the cluster (during an upgrade) would stop."""
+    client = ec.EtcdClient(["https://a:2379"], ca_cert="/ca.pem")
+    paths = []
+
+    def call(path, body=None, endpoint=None, timeout=None):
+        paths.append(path)
+        if path == "/v3/auth/status":
+            return {"enabled": True}
+        raise ec.EtcdApiError("authentication is not enabled", "https://a:2379", server_message="authentication is not enabled")
+
+    monkeypatch.setattr(client, "version", lambda endpoint: {"server": "3.5.16", "cluster": cluster_version})
+    monkeypatch.setattr(client, "call", call)
+    assert client.auth_enabled() is asks_status
+    assert ("/v3/auth/status" in paths) is asks_status
