@@ -324,3 +324,26 @@ def test_a_member_being_removed_may_be_missing_from_the_group():
     cluster = dict(CLUSTER, members=CLUSTER["members"] + [listed("etcd-9", "https://10.0.0.9:2380")])
     assert any("remove_member.yml -e etcd_remove_members=etcd-9" in p for p in membership_problems(cluster, MEMBERS))
     assert membership_problems(cluster, MEMBERS, removing=["etcd-9"]) == []
+
+
+def test_a_removal_keeps_a_healthy_quorum_of_the_voters_left_unless_forced():
+    from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import removal_problems
+
+    three = [dict(listed("etcd-%d" % n, "https://10.0.0.%d:2380" % n), id="a%d" % n) for n in (1, 2, 3)]
+    members = [{"host": "h%d" % n, "name": "etcd-%d" % n, "peer_url": "https://10.0.0.%d:2380" % n} for n in (1, 2, 3)]
+    cluster = {"cluster_id": "c1", "members": three}
+    assert removal_problems(cluster, members, ["etcd-3"]) == []
+    down = dict(cluster, members=[three[0], dict(three[1], healthy=False), three[2]])
+    refused = removal_problems(down, members, ["etcd-3"])
+    assert refused == ["removing etcd-3 would leave 2 voting members of which only 1 are healthy (unhealthy: etcd-2), "
+                       "fewer than their quorum of 2: bring the unhealthy members back first, or set "
+                       "etcd_remove_force=true"]
+    assert removal_problems(down, members, ["etcd-3"], force=True) == []
+    # Removing the unhealthy one keeps the quorum.
+    assert removal_problems(down, members, ["etcd-2"]) == []
+    assert any("names every voting member" in p for p in removal_problems(cluster, members, ["etcd-1", "etcd-2", "etcd-3"]))
+    assert any("names etcd-9, which is neither a member" in p for p in removal_problems(cluster, members, ["etcd-9"]))
+    # Removed before, its host still in the group: nothing to refuse.
+    assert removal_problems(dict(cluster, members=three[:2]), members, ["etcd-3"]) == []
+    assert any("no member of the running cluster answered" in p for p in removal_problems({}, members, ["etcd-3"]))
+    assert any("etcd_remove_members is empty" in p for p in removal_problems(cluster, members, []))
