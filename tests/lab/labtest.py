@@ -22,8 +22,9 @@ from ansible_run import ansible_playbook, folded
 from writeload import WriteLoad
 
 REPO = Path(__file__).resolve().parents[2]
-LAB = "etcd-test"
-LAB_NET = 15
+# Another lab's name and network for a script of its own (bench/lifecycle), beside the tests'.
+LAB = os.environ.get("QUORUM_TEST_LAB", "etcd-test")
+LAB_NET = int(os.environ.get("QUORUM_TEST_LAB_NET", "15"))
 NODES = ["%s-%d" % (LAB, n) for n in (1, 2, 3)]
 ADDRESSES = {node: "172.29.%d.%d" % (LAB_NET, 10 + n) for n, node in enumerate(NODES, start=1)}
 CA_PASSPHRASE = "lab-ca-secret"
