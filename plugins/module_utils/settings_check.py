@@ -600,10 +600,8 @@ def removal_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[Map
                      removing: Iterable[str], force: bool = False) -> List[str]:
     """Why remove_member.yml must not remove the members named in removing: a name neither the cluster nor the
     group has, no member answering, no voting member left, or (unless force) the voting members left without a
-    healthy quorum."""
+    healthy quorum. The playbook itself refuses an empty list before it contacts any host."""
     removing = list(removing)
-    if not removing:
-        return ["etcd_remove_members is empty: name the members to remove, -e etcd_remove_members=NAME[,NAME]"]
     if not cluster or not cluster.get("members"):
         return ["etcd_remove_members is %s, but no member of the running cluster answered: a member is removed "
                 "through the cluster, which must have its quorum" % ",".join(removing)]

@@ -346,4 +346,3 @@ def test_a_removal_keeps_a_healthy_quorum_of_the_voters_left_unless_forced():
     # Removed before, its host still in the group: nothing to refuse.
     assert removal_problems(dict(cluster, members=three[:2]), members, ["etcd-3"]) == []
     assert any("no member of the running cluster answered" in p for p in removal_problems({}, members, ["etcd-3"]))
-    assert any("etcd_remove_members is empty" in p for p in removal_problems(cluster, members, []))
