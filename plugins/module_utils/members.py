@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdApiError, parse_member_id, wait_until
 
 
@@ -48,6 +50,7 @@ class MemberManager:
         self.params = module.params
         self.actions = []
         self.changed = False
+        self.caught_up: dict = {}
         _cluster, self.members = client.member_list()
 
     def act(self, description: str, operation, *args):
@@ -89,7 +92,29 @@ class MemberManager:
             member = dict(member, is_learner=False)
         if p["hand_over_leadership"] and member["id"] and not member["is_learner"] and member["client_urls"]:
             self.move_leadership_away(member, self.voter_statuses(member))
+        if p["catch_up_timeout"] > 0 and member["id"] and not member["is_learner"]:
+            self.caught_up = self.wait_caught_up(member, p["catch_up_timeout"])
         return member
+
+    def wait_caught_up(self, member: dict, timeout: float) -> dict:
+        """Waits until member has applied the log up to the index the leader had committed when the wait began."""
+        label = member["name"] or member["id"]
+        leader_urls = self.client.leader_urls(self.members)
+        leader, reason = self.client.first_status(leader_urls) if leader_urls else (None, "no member knows a leader")
+        if leader is None:
+            self.module.fail_json(msg="cannot tell whether %s caught up: the leader did not answer: %s" % (label, reason))
+        began = time.monotonic()
+        while True:
+            own, reason = self.client.first_status(member["client_urls"], timeout=min(self.client.timeout, 3))
+            if own and own["raft_applied_index"] >= leader["raft_index"]:
+                return {"leader_committed_index": leader["raft_index"], "applied_index": own["raft_applied_index"],
+                        "waited": round(time.monotonic() - began, 3)}
+            if time.monotonic() - began > timeout:
+                self.module.fail_json(
+                    msg="%s did not catch up with the leader within %ss: it applied the raft log up to %s, the leader "
+                        "had committed %d" % (label, timeout, own["raft_applied_index"] if own else "? (%s)" % reason,
+                                              leader["raft_index"]))
+            time.sleep(0.5)
 
     def promote(self, member: dict) -> None:
         self.actions.append("promoted")
@@ -155,6 +180,7 @@ class MemberManager:
                 after = next((m for m in members if m["id_decimal"] == after["id_decimal"]), after)
         result = {
             "changed": self.changed, "actions": self.actions, "members": members, "member": after or {},
+            **({"caught_up": self.caught_up} if self.caught_up else {}),
             "id": (after or before or {}).get("id", ""), "id_decimal": (after or before or {}).get("id_decimal", 0),
         }
         if self.module._diff:

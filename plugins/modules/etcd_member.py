@@ -80,6 +80,13 @@ options:
       - With O(state=present), on an existing member.
     type: bool
     default: false
+  catch_up_timeout:
+    description:
+      - With O(state=present), on a started voting member, wait until it has applied the raft log up to the index the
+        leader had committed when the wait began, as after its restart - healthy (it has a leader) is not yet caught up.
+        Fails, naming both indexes, when this many seconds pass first. V(0) does not wait.
+    type: float
+    default: 0
 author:
   - quorum.etcd developers (@quorum)
 """
@@ -103,6 +110,11 @@ EXAMPLES = r"""
   quorum.etcd.etcd_member:
     name: etcd1
     hand_over_leadership: true
+
+- name: Wait, after its restart, until a member has applied what the leader had committed
+  quorum.etcd.etcd_member:
+    name: etcd1
+    catch_up_timeout: 120
 
 - name: Remove a member that was added but never started (etcd has no name for it yet)
   quorum.etcd.etcd_member:
@@ -171,6 +183,11 @@ actions:
   type: list
   elements: str
   sample: [added as learner, promoted]
+caught_up:
+  description: With O(catch_up_timeout), the index the leader had committed and the one the member applied.
+  returned: when the member was waited for
+  type: dict
+  sample: {"leader_committed_index": 120455, "applied_index": 120461, "waited": 0.4}
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -191,6 +208,7 @@ def main():
         promote_timeout=dict(type="float", default=60),
         force=dict(type="bool", default=False),
         hand_over_leadership=dict(type="bool", default=False),
+        catch_up_timeout=dict(type="float", default=0),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,

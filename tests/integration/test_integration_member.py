@@ -110,11 +110,17 @@ def test_refuses_removal_without_quorum(cluster):
     victim, other = cluster.members[2], cluster.members[1]
     cluster.stop_member(victim)
     conn = cluster.conn()
-    refused, forced_check, removed_dead = run_tasks([
+    refused, forced_check, removed_dead, caught_up, stopped = run_tasks([
         {MODULE: dict(conn, name=other.name, state="absent")},
         {MODULE: dict(conn, name=other.name, state="absent", force=True)},
         {MODULE: dict(conn, name=victim.name, state="absent")},
+        {MODULE: dict(conn, name=other.name, catch_up_timeout=10)},
+        {MODULE: dict(conn, name=victim.name, catch_up_timeout=1)},
     ], check=True)
+    assert caught_up["changed"] is False and caught_up["actions"] == [], caught_up
+    assert caught_up["caught_up"]["applied_index"] >= caught_up["caught_up"]["leader_committed_index"] > 0, caught_up
+    assert stopped["failed"] and stopped["msg"].startswith(
+        "%s did not catch up with the leader within 1.0s: it applied the raft log up to ? (" % victim.name), stopped
     assert refused["failed"]
     assert ("refusing to remove %s" % other.name) in refused["msg"]
     assert "only 1 of the 2 remaining voting members are healthy (unhealthy: %s)" % victim.name in refused["msg"]
