@@ -26,7 +26,9 @@ attributes:
 options: {}
 notes:
   - A member that does not answer on any of its client URLs is still listed, with RV(members[].reachable=false)
-    and the reason in RV(members[].error); the module only fails when no endpoint answers at all.
+    and the reason in RV(members[].error).
+  - The module fails when the member list cannot be read - no endpoint answers, or the cluster has lost its
+    quorum (the list is read linearizably). It then returns RV(statuses), what each endpoint says of itself.
 author:
   - quorum.etcd developers (@quorum)
 """
@@ -174,10 +176,46 @@ endpoints:
       description: Seconds the health check took.
       type: float
       sample: 0.004
+statuses:
+  description:
+    - When the member list could not be read, each endpoint's own status (C(/v3/maintenance/status), which a
+      member answers without a quorum), for instance to find the member that applied the most of the log.
+  returned: failure
+  type: list
+  elements: dict
+  contains:
+    endpoint:
+      description: The endpoint.
+      type: str
+      sample: https://10.0.0.11:2379
+    answered:
+      description: Whether the endpoint answered.
+      type: bool
+      sample: true
+    id:
+      description: The member's ID (hex); empty when it did not answer.
+      type: str
+      sample: 8e9e05c52164694d
+    leader:
+      description: The leader's ID (hex) as the member sees it; C(0) when it has none.
+      type: str
+      sample: "0"
+    raft_applied_index:
+      description: The last raft log entry the member applied.
+      type: int
+      sample: 12045
+    revision:
+      description: The member's key-value store revision.
+      type: int
+      sample: 9811
+    reason:
+      description: Why it did not answer; empty when it did.
+      type: str
+      sample: ""
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.quorum.etcd.plugins.module_utils.cluster_info import gather
+from ansible_collections.quorum.etcd.plugins.module_utils.cluster_info import endpoint_statuses, gather
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
     EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together)
 
@@ -189,7 +227,7 @@ def main():
     try:
         facts = gather(client)
     except EtcdError as exc:
-        module.fail_json(msg="reading the etcd cluster's state failed: %s" % exc)
+        module.fail_json(msg="reading the etcd cluster's state failed: %s" % exc, statuses=endpoint_statuses(client))
     for member in facts["members"]:
         del member["cluster_version"]
     module.exit_json(changed=False, **facts)

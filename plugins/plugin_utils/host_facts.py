@@ -122,3 +122,54 @@ def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[s
         state[member["host"]] = kept.get("initial-cluster-state") or "new"
     return {"joining": [member["host"] for member in joining], "replacing": replacing,
             "initial_cluster": initial_cluster, "initial_cluster_state": state}
+
+
+def recovery_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[str, Any]],
+                  cluster: Optional[Mapping[str, Any]], source: str = "") -> Dict[str, Any]:
+    """Which member recover.yml rebuilds a one-member cluster from, or why it must not begin.
+
+    cluster is what etcd_info returned: a member list means the cluster has its quorum, and nothing is to be
+    recovered; without one, its statuses say what each member applied of the log. The source is the member named
+    (etcd_recover_from) or, of the members whose host has their data and that answer, the one that applied the
+    most, the first of the group on a tie. A member that still sees a leader means the quorum may be coming back.
+
+    Returns {source: host or "", name, applied_index, problems: [sentence]}."""
+    cluster = cluster or {}
+    plan: Dict[str, Any] = {"source": "", "name": "", "applied_index": 0, "problems": []}
+    if cluster.get("members"):
+        plan["problems"].append(
+            "the cluster has its quorum (leader %s): recover.yml rebuilds only a cluster that lost it for good; replace "
+            "a lost member with replace_member.yml, or remove it with remove_member.yml"
+            % (cluster.get("leader_name") or cluster.get("leader") or "none yet"))
+        return plan
+    statuses = {status["endpoint"].rstrip("/"): status for status in cluster.get("statuses") or [] if status.get("answered")}
+    status_of = {member["host"]: statuses.get(member["client_url"].rstrip("/")) for member in members}
+    names = {status["id"]: member["name"] for member in members for status in [status_of[member["host"]]] if status}
+    for member in members:
+        status = status_of[member["host"]]
+        if status and status.get("leader") not in (None, "", "0"):
+            plan["problems"].append(
+                "%s still follows a leader (%s): the quorum may be coming back; run recover.yml only once the lost "
+                "members are gone for good" % (member["name"], names.get(status["leader"], status["leader"])))
+    with_data = [member for member in members
+                 if (fact_of(hostvars[member["host"]], "_etcd_host.data_dir.has_member")) is True]
+    if source:
+        chosen = next((member for member in members if member["name"] == source), None)
+        if chosen is None:
+            plan["problems"].append("etcd_recover_from is %s, which is not a member of the inventory group (%s): give "
+                                    "the name (etcd_name) of the member to rebuild the cluster from"
+                                    % (source, ", ".join(member["name"] for member in members)))
+        elif chosen not in with_data:
+            plan["problems"].append("etcd_recover_from is %s, but its host %s has no member data in its data dir: name "
+                                    "a member whose host kept its data" % (source, chosen["host"]))
+    else:
+        answering = [member for member in with_data if status_of[member["host"]]]
+        chosen = max(answering, key=lambda member: status_of[member["host"]]["raft_applied_index"], default=None)
+        if chosen is None:
+            plan["problems"].append(
+                "no member whose host has its data answers (with its data: %s): name the member to rebuild the cluster "
+                "from, -e etcd_recover_from=NAME" % (", ".join(member["name"] for member in with_data) or "none"))
+    if chosen is not None and not plan["problems"]:
+        status = status_of[chosen["host"]] or {}
+        plan.update(source=chosen["host"], name=chosen["name"], applied_index=status.get("raft_applied_index", 0))
+    return plan

@@ -88,3 +88,25 @@ def test_info_as_unprivileged_user(shared_cluster):
     assert not res.get("failed"), res
     assert len(res["members"]) == 3 and res["leader"]
     assert res["alarms"] == [] and res["alarms_error"] == ""  # etcd lets any user list alarms
+
+
+def test_info_without_a_quorum_fails_with_what_each_member_says_of_itself(version, pki, workdir):
+    """Two of three members killed: the member list cannot be read, and the survivor, with authentication on,
+    still tells its raft applied index and that it has no leader (what recover.yml chooses by)."""
+    from conftest import make_cluster
+    cluster = make_cluster(version, pki, workdir, "quorumless", 3)
+    try:
+        cluster.settle()
+        survivor, *lost = cluster.members
+        for member in lost:
+            cluster.stop_member(member)
+        res = run_one("quorum.etcd.etcd_info", cluster.conn(endpoints=[member.client_url for member in cluster.members], timeout=2))
+        assert res["failed"] and "reading the etcd cluster's state failed" in res["msg"], res
+        statuses = {status["endpoint"]: status for status in res["statuses"]}
+        answered = statuses[survivor.client_url]
+        assert answered["answered"] and answered["leader"] == "0" and answered["raft_applied_index"] > 0, answered
+        assert answered["revision"] > 0 and answered["id"] and answered["reason"] == ""
+        assert [statuses[member.client_url]["answered"] for member in lost] == [False, False], statuses
+        assert all("Connection refused" in statuses[member.client_url]["reason"] for member in lost), statuses
+    finally:
+        cluster.stop()

@@ -1,7 +1,9 @@
-"""A rolling upgrade as an operator runs it, on a cluster of its own deployed with etcd 3.4.23 (etcd-test-7..9):
-cluster.yml refuses to change the version and names upgrade.yml; upgrade.yml pauses after one follower, then
-upgrades the others with the leader last, each run under a write load; going back is refused before any change.
-The tests run in this order."""
+"""A rolling upgrade and a disaster recovery as an operator runs them, on a cluster of its own deployed with etcd
+3.4.23 (etcd-test-7..9): cluster.yml refuses to change the version and names upgrade.yml; upgrade.yml pauses after
+one follower, then upgrades the others with the leader last, each run under a write load; going back is refused
+before any change. Then recover.yml is refused while the cluster has its quorum; two members are destroyed,
+recover.yml is refused with a bad input, then rebuilds the cluster from the third and the two hosts join it again
+under a write load. The tests run in this order."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import json
 import re
 import ssl
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -19,6 +22,7 @@ from labtest import LAB_NET, REPO, Lab, Loaded, journal_count, restarted, testbe
 OLD, NEW = "3.4.23", "3.5.16"
 NODES = {"etcd-test-%d" % n: "172.29.%d.%d" % (LAB_NET, 10 + n) for n in (7, 8, 9)}
 UPGRADE = REPO / "playbooks" / "upgrade.yml"
+RECOVER = REPO / "playbooks" / "recover.yml"
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +40,31 @@ def old(lab, tmp_path_factory):
         subprocess.run(["docker", "rm", "-f", *NODES], capture_output=True, check=False)
 
 
-def versions(cluster) -> dict:
-    """Each member's etcd version and the cluster version, as the members' /version answer."""
+def asked(cluster, node: str, path: str, body: dict = None) -> dict:
+    """What a member answers on its client port, asked from the controller as the admin client."""
     context = ssl.create_default_context(cafile=str(cluster.pki / "ca.pem"))
     context.load_cert_chain(str(cluster.pki / "admin" / "admin.pem"), str(cluster.pki / "admin" / "admin-key.pem"))
-    answer = {}
-    for node, address in cluster.nodes.items():
-        with urllib.request.urlopen("https://%s:2379/version" % address, context=context, timeout=10) as response:
-            served = json.load(response)
-        answer[node] = (served["etcdserver"], served["etcdcluster"])
-    return answer
+    data = None if body is None else json.dumps(body).encode()
+    url = "https://%s:2379%s" % (cluster.nodes[node], path)
+    with urllib.request.urlopen(url, data=data, context=context, timeout=10) as response:
+        return json.load(response)
+
+
+def versions(cluster) -> dict:
+    """Each member's etcd version and the cluster version, as the members' /version answer."""
+    served = {node: asked(cluster, node, "/version") for node in cluster.nodes}
+    return {node: (answer["etcdserver"], answer["etcdcluster"]) for node, answer in served.items()}
+
+
+def status(cluster, node: str) -> dict:
+    return asked(cluster, node, "/v3/maintenance/status", {})
+
+
+def serves(cluster, node: str) -> bool:
+    try:
+        return asked(cluster, node, "/health").get("health") == "true"
+    except OSError:
+        return False
 
 
 def leader(cluster) -> str:
@@ -107,3 +126,57 @@ def test_going_back_a_minor_version_is_refused_before_any_member_changes(old):
     assert "etcd_version is %s, but etcd-test-7 runs etcd %s: etcd does not go back a minor version" % (OLD, NEW) \
         in run.text, run.output
     assert old.files() == files and restarted(units, old.units()) == []
+
+
+def test_recover_yml_is_refused_while_the_cluster_has_its_quorum(old):
+    old.group_vars["etcd_version"] = NEW  # as the operator puts it in the inventory after the upgrade
+    files, units = old.files(), old.units()
+    run = old.playbook(extra_vars={"etcd_recover_confirm": True}, playbook=RECOVER)
+    assert run.rc != 0
+    assert "the cluster has its quorum (leader %s): recover.yml rebuilds only a cluster that lost it for good" \
+        % leader(old) in run.text, run.output
+    assert old.files() == files and restarted(units, old.units()) == []
+
+
+def test_two_members_destroyed_the_cluster_is_rebuilt_from_the_third_and_grows_back_to_three_under_load(old):
+    """Two containers destroyed and made again bare at their addresses. recover.yml rebuilds the cluster from the
+    third; a write load runs from the moment the rebuilt member serves, through the two hosts joining it again (1 to 3
+    members); every key acknowledged before the failure is there afterwards."""
+    before = old.write_load(rate=50.0)
+    before.start()
+    old.wait(lambda: before.snapshot().acknowledged >= 100, 30, "100 writes before the failure")
+    assert before.stop().failed == 0, before.summary()
+    survivor, *lost = old.nodes
+    subprocess.run(["docker", "rm", "-f", *lost], check=True, capture_output=True)
+    for name in lost:
+        testbed("node", name.rsplit("-", 1)[1])
+    old.wait(lambda: status(old, survivor).get("leader") in (None, "0"), 30, "the survivor to lose its leader")
+    unit, files = old.unit(survivor), old.sh(survivor, "ls -a /var/lib")
+    refused = old.playbook(extra_vars={"etcd_recover_confirm": True, "etcd_version": OLD}, playbook=RECOVER)
+    assert refused.rc != 0 and "etcd_version is %s, but the host runs etcd %s" % (OLD, NEW) in refused.text, refused.output
+    assert old.unit(survivor) == unit and old.sh(survivor, "ls -a /var/lib") == files
+
+    during = old.write_load(rate=20.0, max_duration_s=900)
+
+    def start_once_rebuilt():
+        old.wait(lambda: serves(old, survivor), 600, "the rebuilt member to serve")
+        during.start()
+    starter = threading.Thread(target=start_once_rebuilt, daemon=True)
+    starter.start()
+    run = old.playbook(extra_vars={"etcd_recover_confirm": True}, playbook=RECOVER)
+    starter.join(timeout=30)
+    assert during.running, run.output
+    result = during.stop()
+    assert run.rc == 0, run.output
+    assert "Rebuilding the cluster from %s on %s" % (survivor, survivor) in run.text, run.output
+    assert during.verify() == [] and result.failed == 0 and result.acknowledged >= 10, during.summary()
+    assert before.verify() == [], before.summary()
+
+    members = asked(old, survivor, "/v3/cluster/member/list", {})["members"]
+    assert sorted(m["name"] for m in members) == sorted(old.nodes) and not any(m.get("isLearner") for m in members)
+    assert old.healthy()
+    statuses = {node: status(old, node) for node in old.nodes}
+    assert len({s["header"]["cluster_id"] for s in statuses.values()}) == 1
+    assert all(int(s["header"]["revision"]) > 1000000000 for s in statuses.values()), statuses
+    kept = old.sh(survivor, "stat -c '%n %a' /var/backups/etcd/before-recovery-*.db; ls -d /var/lib/etcd.*.bak/member/wal")
+    assert re.search(r"before-recovery-\d{8}T\d{6}Z\.db 600", kept), kept

@@ -6,6 +6,7 @@ reach one would end as unreachable, so a run that fails with unreachable=0 touch
 
 import hashlib
 import http.server
+import json
 import os
 import re
 import threading
@@ -18,7 +19,7 @@ from ansible_run import ansible_playbook, folded
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml"):
+def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml", extra_vars=None):
     inventory = {
         "etcd": {
             "hosts": hostvars,
@@ -34,7 +35,7 @@ def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml"):
         [
             os.path.join(REPO, "playbooks", playbook), "-i", str(tmp_path / "hosts.yml"),
             "-e", "etcd_pki_dir=%s" % (tmp_path / "pki"), "-e", "etcd_install_cache_dir=%s" % (tmp_path / "cache"),
-        ],
+        ] + ["-e", json.dumps(extra_vars)] * bool(extra_vars),
         timeout=300,
     )
     result.output = result.stdout + result.stderr
@@ -121,6 +122,19 @@ def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
 def test_single_node_playbook_refuses_a_cluster(tmp_path):
     result = run_cluster(tmp_path, three(), playbook="single_node.yml")
     assert_refused_before_any_host(result, tmp_path, "single_node.yml deploys one member, and the group etcd has 3")
+
+
+def test_recovery_needs_its_confirmation_and_checks_the_inputs_before_any_host(tmp_path):
+    unconfirmed = run_cluster(tmp_path, three(), playbook="recover.yml")
+    assert_refused_before_any_host(unconfirmed, tmp_path, "set -e etcd_recover_confirm=true to go on")
+    bad_input = run_cluster(tmp_path, three(), {"etcd_version": "3.5"}, playbook="recover.yml",
+                            extra_vars={"etcd_recover_confirm": True})
+    assert_refused_before_any_host(bad_input, tmp_path, "etcd_version is 3.5: give a release like 3.5.16")
+
+
+def test_a_removal_names_its_members_before_any_host(tmp_path):
+    unnamed = run_cluster(tmp_path, three(), playbook="remove_member.yml", extra_vars={"etcd_remove_members": " "})
+    assert_refused_before_any_host(unnamed, tmp_path, "etcd_remove_members is empty: name the members to remove")
 
 
 def test_an_even_member_count_is_warned_about(tmp_path):

@@ -147,3 +147,66 @@ def test_two_lost_members_are_replaced_one_after_the_other_each_with_the_cluster
     assert "etcd-4=https://10.0.0.4:2380" in plan["initial_cluster"]["h2"]
     assert plan["initial_cluster"]["h4"].split(",").count("etcd-4=https://10.0.0.4:2380") == 1
     assert len(plan["initial_cluster"]["h4"].split(",")) == 5
+
+
+def _recovering(n):
+    return dict(_member(n), client_url="https://10.0.0.%d:2379" % n)
+
+
+def _status(n, applied, leader="0"):
+    return {"endpoint": "https://10.0.0.%d:2379" % n, "answered": True, "id": "a%d" % n, "leader": leader,
+            "raft_applied_index": applied, "revision": applied, "reason": ""}
+
+
+def _silent(n):
+    return {"endpoint": "https://10.0.0.%d:2379" % n, "answered": False, "id": "", "leader": "0",
+            "raft_applied_index": 0, "revision": 0, "reason": "connection refused"}
+
+
+def _data(has_member):
+    return {"_etcd_host": {"data_dir": {"has_member": has_member}}}
+
+
+MEMBERS = [_recovering(n) for n in (1, 2, 3)]
+
+
+def test_the_cluster_is_rebuilt_from_the_member_that_applied_the_most_the_first_on_a_tie():
+    from ansible_collections.quorum.etcd.plugins.filter.etcd_recovery_plan import etcd_recovery_plan
+    hostvars = {"h1": _data(True), "h2": _data(True), "h3": _data(True)}
+    plan = etcd_recovery_plan(MEMBERS, hostvars, {"failed": True, "statuses": [_status(1, 90), _status(2, 120), _silent(3)]})
+    assert plan == {"source": "h2", "name": "etcd-2", "applied_index": 120, "problems": []}
+    tie = etcd_recovery_plan(MEMBERS, hostvars, {"statuses": [_status(1, 120), _status(2, 120), _status(3, 7)]})
+    assert tie["source"] == "h1"
+    # A member that answers without its data (a host rebuilt empty) is not a source.
+    empty = etcd_recovery_plan(MEMBERS, dict(hostvars, h2=_data(False)), {"statuses": [_status(1, 90), _status(2, 120)]})
+    assert empty["source"] == "h1"
+
+
+def test_the_member_named_is_the_source_if_its_host_has_its_data_even_when_it_does_not_answer():
+    from ansible_collections.quorum.etcd.plugins.filter.etcd_recovery_plan import etcd_recovery_plan
+    hostvars = {"h1": _data(True), "h2": _data(False), "h3": _data(None)}
+    cluster = {"statuses": [_silent(1), _silent(2), _silent(3)]}
+    assert etcd_recovery_plan(MEMBERS, hostvars, cluster, source="etcd-1")["source"] == "h1"
+    assert etcd_recovery_plan(MEMBERS, hostvars, cluster, source="etcd-2")["problems"] == [
+        "etcd_recover_from is etcd-2, but its host h2 has no member data in its data dir: name a member whose host "
+        "kept its data"]
+    assert etcd_recovery_plan(MEMBERS, hostvars, cluster, source="etcd-9")["problems"] == [
+        "etcd_recover_from is etcd-9, which is not a member of the inventory group (etcd-1, etcd-2, etcd-3): give the "
+        "name (etcd_name) of the member to rebuild the cluster from"]
+    assert etcd_recovery_plan(MEMBERS, hostvars, cluster) == {"source": "", "name": "", "applied_index": 0, "problems": [
+        "no member whose host has its data answers (with its data: etcd-1): name the member to rebuild the cluster "
+        "from, -e etcd_recover_from=NAME"]}
+
+
+def test_a_recovery_is_refused_while_the_cluster_has_its_quorum_or_a_member_follows_a_leader():
+    from ansible_collections.quorum.etcd.plugins.filter.etcd_recovery_plan import etcd_recovery_plan
+    hostvars = {"h1": _data(True), "h2": _data(True), "h3": _data(True)}
+    whole = etcd_recovery_plan(MEMBERS, hostvars, {"members": [{"name": "etcd-1"}], "leader_name": "etcd-1"})
+    assert whole["source"] == "" and whole["problems"] == [
+        "the cluster has its quorum (leader etcd-1): recover.yml rebuilds only a cluster that lost it for good; replace "
+        "a lost member with replace_member.yml, or remove it with remove_member.yml"]
+    following = etcd_recovery_plan(MEMBERS, hostvars, {"statuses": [_status(1, 50, leader="a2"), _status(2, 60)]},
+                                   source="etcd-1")
+    assert following["source"] == "" and following["problems"] == [
+        "etcd-1 still follows a leader (etcd-2): the quorum may be coming back; run recover.yml only once the lost "
+        "members are gone for good"]
