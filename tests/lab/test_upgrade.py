@@ -3,7 +3,8 @@
 one follower, then upgrades the others with the leader last, each run under a write load; going back is refused
 before any change. Then recover.yml is refused while the cluster has its quorum; two members are destroyed,
 recover.yml is refused with a bad input, then rebuilds the cluster from the third and the two hosts join it again
-under a write load. The tests run in this order."""
+under a write load. Last, restore.yml refuses a corrupt snapshot, then brings every member back to a good one.
+The tests run in this order."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ OLD, NEW = "3.4.23", "3.5.16"
 NODES = {"etcd-test-%d" % n: "172.29.%d.%d" % (LAB_NET, 10 + n) for n in (7, 8, 9)}
 UPGRADE = REPO / "playbooks" / "upgrade.yml"
 RECOVER = REPO / "playbooks" / "recover.yml"
+RESTORE = REPO / "playbooks" / "restore.yml"
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +182,45 @@ def test_two_members_destroyed_the_cluster_is_rebuilt_from_the_third_and_grows_b
     assert all(int(s["header"]["revision"]) > 1000000000 for s in statuses.values()), statuses
     kept = old.sh(survivor, "stat -c '%n %a' /var/backups/etcd/before-recovery-*.db; ls -d /var/lib/etcd.*.bak/member/wal")
     assert re.search(r"before-recovery-\d{8}T\d{6}Z\.db 600", kept), kept
+
+
+def key_count(cluster, node: str) -> int:
+    fields = cluster.etcdctl(node, "get", "''", "--prefix", "--count-only", "-w", "fields")
+    return int(re.search(r'"Count" : (\d+)', fields).group(1))
+
+
+def test_restore_yml_refuses_a_corrupt_snapshot_then_brings_every_member_back_to_a_good_one(old, tmp_path):
+    first = next(iter(old.nodes))
+    old.etcdctl(first, "put", "/restore/before", "kept")
+    old.sh(first, "/etc/etcd/etcdctl.sh --endpoints=https://%s:2379 snapshot save /root/snapshot.db >/dev/null"
+           % old.nodes[first])
+    keys_at_snapshot = key_count(old, first)
+    snapshot, corrupt = tmp_path / "snapshot.db", tmp_path / "corrupt.db"  # a corrupt copy on the controller
+    subprocess.run(["docker", "cp", "%s:/root/snapshot.db" % first, str(snapshot)], check=True, capture_output=True)
+    damaged = bytearray(snapshot.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    corrupt.write_bytes(bytes(damaged))
+    old.etcdctl(first, "put", "/restore/after", "gone")
+    before = status(old, first)["header"]
+
+    units = old.units()
+    refused = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": str(corrupt)}, playbook=RESTORE)
+    assert refused.rc != 0
+    assert "etcd_restore_snapshot %s fails its integrity check" % corrupt in refused.text, refused.output
+    assert restarted(units, old.units()) == []
+
+    # The good one from the member that saved it, through the controller.
+    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": "/root/snapshot.db",
+                                   "etcd_restore_snapshot_host": first}, playbook=RESTORE)
+    assert run.rc == 0, run.output
+    assert old.healthy()
+    assert old.etcdctl(first, "get", "/restore/before", "--print-value-only").strip() == "kept"
+    assert old.etcdctl(first, "get", "/restore/after").strip() == ""
+    assert key_count(old, first) == keys_at_snapshot
+    after = {node: status(old, node)["header"] for node in old.nodes}
+    # A new cluster, whose revision went on from where the old one was, never back.
+    assert len({header["cluster_id"] for header in after.values()}) == 1
+    assert after[first]["cluster_id"] != before["cluster_id"]
+    assert all(int(header["revision"]) > int(before["revision"]) for header in after.values()), (before, after)
+    for node in old.nodes:
+        assert old.sh(node, "ls -d /var/lib/etcd.*.bak/member").strip(), node

@@ -132,6 +132,17 @@ def test_recovery_needs_its_confirmation_and_checks_the_inputs_before_any_host(t
     assert_refused_before_any_host(bad_input, tmp_path, "etcd_version is 3.5: give a release like 3.5.16")
 
 
+def test_a_restore_needs_its_confirmation_and_a_snapshot_before_any_host(tmp_path):
+    unconfirmed = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={"etcd_restore_snapshot": "/s.db"})
+    assert_refused_before_any_host(unconfirmed, tmp_path, "set -e etcd_restore_confirm=true and name the snapshot")
+    unnamed = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={"etcd_restore_confirm": True})
+    assert_refused_before_any_host(unnamed, tmp_path, "name the snapshot, -e etcd_restore_snapshot=PATH")
+    elsewhere = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={
+        "etcd_restore_confirm": True, "etcd_restore_snapshot": "/s.db", "etcd_restore_snapshot_host": "backup-1"})
+    assert_refused_before_any_host(elsewhere, tmp_path, "etcd_restore_snapshot_host is backup-1, which is not a host of "
+                                                        "the inventory")
+
+
 def test_a_removal_names_its_members_before_any_host(tmp_path):
     unnamed = run_cluster(tmp_path, three(), playbook="remove_member.yml", extra_vars={"etcd_remove_members": " "})
     assert_refused_before_any_host(unnamed, tmp_path, "etcd_remove_members is empty: name the members to remove")
