@@ -13,8 +13,9 @@ description:
     whose host has their data and that answer, from the one that applied the most of the raft log (the first of
     the group on a tie).
   - Refused while the cluster has its quorum (it answered with its member list), while a member still follows a
-    leader, when the member named is not in the group or its host has no data, and when no member with its data
-    answers and none is named.
+    leader, while a member whose etcd runs does not answer (a wrong certificate or port fails M(quorum.etcd.etcd_info)
+    as a lost quorum does), when the member named is not in the group or its host has no data, and when no member
+    with its data answers and none is named.
 options:
   _input:
     description: The members of the group (C(quorum.etcd.etcd_members)), each with C(host), C(name) and C(client_url).
@@ -22,7 +23,7 @@ options:
     elements: dict
     required: true
   hostvars:
-    description: C(hostvars), whose C(_etcd_host) (M(quorum.etcd.etcd_host_info)) tells whether each host has its data.
+    description: C(hostvars), whose C(_etcd_host) (M(quorum.etcd.etcd_host_info)) tells whether each host has its data and runs etcd.
     type: dict
     required: true
   cluster:

@@ -131,7 +131,8 @@ def recovery_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mappi
     cluster is what etcd_info returned: a member list means the cluster has its quorum, and nothing is to be
     recovered; without one, its statuses say what each member applied of the log. The source is the member named
     (etcd_recover_from) or, of the members whose host has their data and that answer, the one that applied the
-    most, the first of the group on a tie. A member that still sees a leader means the quorum may be coming back.
+    most, the first of the group on a tie. A member that still sees a leader means the quorum may be coming back; one
+    whose etcd runs but does not answer leaves it unknown whether the cluster has its quorum.
 
     Returns {source: host or "", name, applied_index, problems: [sentence]}."""
     cluster = cluster or {}
@@ -151,6 +152,14 @@ def recovery_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mappi
             plan["problems"].append(
                 "%s still follows a leader (%s): the quorum may be coming back; run recover.yml only once the lost "
                 "members are gone for good" % (member["name"], names.get(status["leader"], status["leader"])))
+        # Its etcd runs but did not answer: whether the cluster has its quorum cannot be told (a certificate or port
+        # wrong as well as a lost quorum makes etcd_info fail), so nothing is rebuilt.
+        elif not status and fact_of(hostvars[member["host"]], "_etcd_host.unit.active_state") == "active":
+            reason = next((s.get("reason") for s in cluster.get("statuses") or []
+                           if s["endpoint"].rstrip("/") == member["client_url"].rstrip("/")), "") or "no answer"
+            plan["problems"].append(
+                "%s runs etcd but did not answer (%s): recover.yml cannot tell whether the cluster still has its quorum; "
+                "mend the connection (certificates, etcd_client_port) or stop etcd on that host" % (member["name"], reason))
     with_data = [member for member in members
                  if (fact_of(hostvars[member["host"]], "_etcd_host.data_dir.has_member")) is True]
     if source:

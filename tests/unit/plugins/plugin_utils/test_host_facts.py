@@ -210,3 +210,18 @@ def test_a_recovery_is_refused_while_the_cluster_has_its_quorum_or_a_member_foll
     assert following["source"] == "" and following["problems"] == [
         "etcd-1 still follows a leader (etcd-2): the quorum may be coming back; run recover.yml only once the lost "
         "members are gone for good"]
+
+
+def test_a_recovery_is_refused_when_a_running_member_does_not_answer():
+    """etcd_info fails alike for a lost quorum and a wrong certificate: a member whose etcd runs must answer."""
+    from ansible_collections.quorum.etcd.plugins.filter.etcd_recovery_plan import etcd_recovery_plan
+    running = {"_etcd_host": {"data_dir": {"has_member": True}, "unit": {"active_state": "active"}}}
+    hostvars = {"h1": running, "h2": _data(True), "h3": _data(False)}
+    cluster = {"statuses": [dict(_silent(1), reason="certificate verify failed"), _silent(2), _silent(3)]}
+    plan = etcd_recovery_plan(MEMBERS, hostvars, cluster, source="etcd-2")
+    assert plan["source"] == "" and plan["problems"] == [
+        "etcd-1 runs etcd but did not answer (certificate verify failed): recover.yml cannot tell whether the cluster "
+        "still has its quorum; mend the connection (certificates, etcd_client_port) or stop etcd on that host"]
+    # The same member stopped: the named member is the source.
+    stopped = dict(hostvars, h1={"_etcd_host": {"data_dir": {"has_member": True}, "unit": {"active_state": "inactive"}}})
+    assert etcd_recovery_plan(MEMBERS, stopped, cluster, source="etcd-2")["source"] == "h2"
