@@ -52,7 +52,7 @@ _value:
   elements: str
 """
 
-from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import ca_rotation_problems
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import ca_rotation_problems
 
 
 def etcd_ca_rotation_problems(stage, state, signing_ca=None, issuers=None, restart_reason=""):

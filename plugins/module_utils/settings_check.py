@@ -260,9 +260,19 @@ def reissue_names(value: Any) -> List[str]:
 
 def argument_problems(settings: Mapping[str, Any], argument_spec: Mapping[str, Any]) -> List[str]:
     """What a role's argument spec refuses in the settings it names, in the words of Ansible's own check."""
-    values = {name: value for name, value in settings.items() if name in argument_spec}
+    values = {name: _plain(value) for name, value in settings.items() if name in argument_spec}
     result = ArgumentSpecValidator(dict(argument_spec)).validate(values, validate_role_argument_spec=True)
     return [_named_where(message) for message in result.error_messages]
+
+
+def _plain(value: Any) -> Any:
+    """The value in plain dicts and lists. The validator deep-copies what it checks, and a deep copy of one of
+    Ansible's lazily templated containers copies its templar with every variable of the play (0.8 s a check)."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _named_where(message: str) -> str:
@@ -699,3 +709,30 @@ def unit_problem(host: str, unit: Mapping[str, Any]) -> str:
     return ("%s: its etcd unit is %s (%s), restarted %s times by systemd: see journalctl -u %s there"
             % (host, unit.get("ActiveState", unit.get("active_state")), unit.get("SubState", unit.get("sub_state")),
                unit.get("NRestarts", unit.get("restarts", 0)), unit.get("Id", "etcd.service")))
+
+
+def ca_rotation_problems(
+    stage: str,
+    state: str,
+    signing_ca: Optional[str] = None,
+    issuers: Optional[Mapping[str, Optional[str]]] = None,
+    restart_reason: str = "",
+) -> List[str]:
+    """Why the stage of a CA rotation (etcd_pki_ca_rotation) cannot run on a member: a stage given before the one it
+    needs, or a finish while the member still runs a certificate of the old CA (issuers: path to the common name of
+    the CA that issued it; restart_reason: why etcd runs older files than it has, or '')."""
+    if stage == "sign" and state == "steady":
+        return ["etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run "
+                "the trust stage first (playbooks/rotate_ca.yml runs the stages in order)"]
+    if stage == "finish" and state == "trusted":
+        return ["etcd_pki_ca_rotation is finish, but the new CA (ca-next.pem in etcd_pki_dir) does not sign yet: run "
+                "the sign stage first"]
+    if stage != "finish" or state != "signed":
+        return []
+    again = "; run the sign stage again (-e etcd_pki_ca_rotation=sign) until every member does"
+    if restart_reason:
+        return ["etcd_pki_ca_rotation is finish, which retires the old CA, but etcd has not restarted since its "
+                "files changed (%s), so it may run certificates of the old CA%s" % (restart_reason, again)]
+    return ["etcd_pki_ca_rotation is finish, which retires the old CA, but %s was issued by %s, not by the new CA "
+            "(%s)%s" % (path, issuer or "an unreadable issuer", signing_ca, again)
+            for path, issuer in sorted((issuers or {}).items()) if issuer != signing_ca]

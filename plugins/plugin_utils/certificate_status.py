@@ -209,35 +209,3 @@ def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None
             entry["summary"] = "%(path)s (%(subject)s) expires %(not_after)s, in %(days_left)d days" % entry
             found.append(entry)
     return sorted(found, key=lambda entry: (entry["days_left"], entry["path"]))
-
-
-# A CA rotation's state on the controller: no rotation, a new CA trusted beside the old one (ca-next.pem), or the
-# new CA signing while the old one is still trusted (ca-previous.pem).
-CA_ROTATION_STAGE_NEEDED = {"sign": "trusted", "finish": "signed"}
-
-
-def ca_rotation_problems(
-    stage: str,
-    state: str,
-    signing_ca: Optional[str] = None,
-    issuers: Optional[dict[str, Optional[str]]] = None,
-    restart_reason: str = "",
-) -> list[str]:
-    """Why the stage of a CA rotation (etcd_pki_ca_rotation) cannot run on a member: a stage given before the one it
-    needs, or a finish while the member still runs a certificate of the old CA (issuers: path to the common name of
-    the CA that issued it; restart_reason: why etcd runs older files than it has, or '')."""
-    if stage == "sign" and state == "steady":
-        return ["etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run "
-                "the trust stage first (playbooks/rotate_ca.yml runs the stages in order)"]
-    if stage == "finish" and state == "trusted":
-        return ["etcd_pki_ca_rotation is finish, but the new CA (ca-next.pem in etcd_pki_dir) does not sign yet: run "
-                "the sign stage first"]
-    if stage != "finish" or state != "signed":
-        return []
-    again = "; run the sign stage again (-e etcd_pki_ca_rotation=sign) until every member does"
-    if restart_reason:
-        return ["etcd_pki_ca_rotation is finish, which retires the old CA, but etcd has not restarted since its "
-                "files changed (%s), so it may run certificates of the old CA%s" % (restart_reason, again)]
-    return ["etcd_pki_ca_rotation is finish, which retires the old CA, but %s was issued by %s, not by the new CA "
-            "(%s)%s" % (path, issuer or "an unreadable issuer", signing_ca, again)
-            for path, issuer in sorted((issuers or {}).items()) if issuer != signing_ca]

@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import (
     argument_problems,
+    ca_rotation_problems,
     cluster_problems,
     host_problems,
     membership_problems,
@@ -304,6 +305,20 @@ def test_argument_problems_are_ansibles_own_sentences_for_the_names_in_the_spec(
     assert argument_problems({"etcd_log_level": "info"}, spec) == []
 
 
+class _CostlyToCopy(dict):
+    """Stands for Ansible's lazily templated containers, whose deep copy copies every variable of the play."""
+
+    def __deepcopy__(self, memo):
+        raise AssertionError("the settings were deep-copied as given")
+
+
+def test_argument_problems_check_plain_copies_of_the_settings():
+    spec = {"etcd_extra_config": {"type": "dict"}, "etcd_clients": {"type": "list", "elements": "dict"}}
+    settings = {"etcd_extra_config": _CostlyToCopy({"max-txn-ops": 256}),
+                "etcd_clients": [_CostlyToCopy({"name": "billing"})]}
+    assert argument_problems(settings, spec) == []
+
+
 def test_a_lost_member_names_the_replace_playbook_and_is_no_problem_once_replaced():
     lost = dict(HOST, data_dir={"has_member": False})
     problems = host_problems(GOOD, lost, PEER, CLUSTER)
@@ -346,3 +361,25 @@ def test_a_removal_keeps_a_healthy_quorum_of_the_voters_left_unless_forced():
     # Removed before, its host still in the group: nothing to refuse.
     assert removal_problems(dict(cluster, members=three[:2]), members, ["etcd-3"]) == []
     assert any("no member of the running cluster answered" in p for p in removal_problems({}, members, ["etcd-3"]))
+
+
+def test_a_ca_rotation_stage_given_before_the_one_it_needs_is_refused():
+    assert "run the trust stage first" in ca_rotation_problems("sign", "steady")[0]
+    assert "run the sign stage first" in ca_rotation_problems("finish", "trusted")[0]
+    # A stage already done, and the stages that need nothing, pass.
+    for stage, state in (("trust", "steady"), ("trust", "signed"), ("sign", "trusted"), ("sign", "signed"),
+                         ("finish", "steady"), ("", "trusted")):
+        assert ca_rotation_problems(stage, state) == [], (stage, state)
+
+
+def test_the_old_ca_is_not_retired_while_a_member_runs_one_of_its_certificates():
+    new = "etcd-cluster CA 2026-11-26T06:00:00Z"
+    issuers = {"/etc/ssl/etcd/etcd.pem": new, "/etc/ssl/etcd/peer.pem": "etcd-cluster CA"}
+    problems = ca_rotation_problems("finish", "signed", new, issuers)
+    assert problems == ["etcd_pki_ca_rotation is finish, which retires the old CA, but /etc/ssl/etcd/peer.pem was "
+                        "issued by etcd-cluster CA, not by the new CA (%s); run the sign stage again "
+                        "(-e etcd_pki_ca_rotation=sign) until every member does" % new]
+    running_old = ca_rotation_problems("finish", "signed", new, dict.fromkeys(issuers, new),
+                                       "/etc/ssl/etcd/etcd.pem changed 12 s after etcd started")
+    assert "has not restarted since its files changed (/etc/ssl/etcd/etcd.pem changed" in running_old[0]
+    assert ca_rotation_problems("finish", "signed", new, dict.fromkeys(issuers, new)) == []

@@ -213,29 +213,3 @@ def test_every_certificate_with_its_expiry_soonest_first(tmp_path, ca):
         {"path": "ca.pem", "subject": "CN=test CA", "not_after": "2029-08-21", "days_left": 1000},
     ]
     assert report[0]["summary"] == "members/etcd-1/peer.pem (CN=etcd-1) expires 2026-12-05, in 10 days"
-
-
-def test_a_ca_rotation_stage_given_before_the_one_it_needs_is_refused():
-    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import ca_rotation_problems
-
-    assert "run the trust stage first" in ca_rotation_problems("sign", "steady")[0]
-    assert "run the sign stage first" in ca_rotation_problems("finish", "trusted")[0]
-    # A stage already done, and the stages that need nothing, pass.
-    for stage, state in (("trust", "steady"), ("trust", "signed"), ("sign", "trusted"), ("sign", "signed"),
-                         ("finish", "steady"), ("", "trusted")):
-        assert ca_rotation_problems(stage, state) == [], (stage, state)
-
-
-def test_the_old_ca_is_not_retired_while_a_member_runs_one_of_its_certificates():
-    from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import ca_rotation_problems
-
-    new = "etcd-cluster CA 2026-11-26T06:00:00Z"
-    issuers = {"/etc/ssl/etcd/etcd.pem": new, "/etc/ssl/etcd/peer.pem": "etcd-cluster CA"}
-    problems = ca_rotation_problems("finish", "signed", new, issuers)
-    assert problems == ["etcd_pki_ca_rotation is finish, which retires the old CA, but /etc/ssl/etcd/peer.pem was "
-                        "issued by etcd-cluster CA, not by the new CA (%s); run the sign stage again "
-                        "(-e etcd_pki_ca_rotation=sign) until every member does" % new]
-    running_old = ca_rotation_problems("finish", "signed", new, dict.fromkeys(issuers, new),
-                                       "/etc/ssl/etcd/etcd.pem changed 12 s after etcd started")
-    assert "has not restarted since its files changed (/etc/ssl/etcd/etcd.pem changed" in running_old[0]
-    assert ca_rotation_problems("finish", "signed", new, dict.fromkeys(issuers, new)) == []
