@@ -3,8 +3,9 @@
 one follower, then upgrades the others with the leader last, each run under a write load; going back is refused
 before any change. Then recover.yml is refused while the cluster has its quorum; two members are destroyed,
 recover.yml is refused with a bad input, then rebuilds the cluster from the third and the two hosts join it again
-under a write load. Last, restore.yml refuses a corrupt snapshot, then brings every member back to a good one.
-The tests run in this order."""
+under a write load. Then the cluster takes its backups into a real S3 server (moto's) through the members' timers,
+one per interval whichever members fire, encrypted, one kept; and backup.yml takes one now. Last, restore.yml
+refuses a corrupt snapshot, then brings every member back to the latest backup. The tests run in this order."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import json
 import re
 import ssl
 import subprocess
+import sys
 import threading
 import time
 import urllib.request
+import uuid
+
+import boto3
 
 import pytest
 
@@ -25,6 +30,8 @@ NODES = {"etcd-test-%d" % n: "172.29.%d.%d" % (LAB_NET, 10 + n) for n in (7, 8, 
 UPGRADE = REPO / "playbooks" / "upgrade.yml"
 RECOVER = REPO / "playbooks" / "recover.yml"
 RESTORE = REPO / "playbooks" / "restore.yml"
+BACKUP = REPO / "playbooks" / "backup.yml"
+BUCKET = "etcd-backups"
 
 
 @pytest.fixture(scope="module")
@@ -189,34 +196,118 @@ def key_count(cluster, node: str) -> int:
     return int(re.search(r'"Count" : (\d+)', fields).group(1))
 
 
-def test_restore_yml_refuses_a_corrupt_snapshot_then_brings_every_member_back_to_a_good_one(old, tmp_path):
+@pytest.fixture(scope="module")
+def s3(old):
+    """moto's S3 server on the host, where the members reach it (the lab network's gateway), with a bucket."""
+    endpoint = "http://172.29.%d.1:%d" % (LAB_NET, 9100 + LAB_NET)
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", endpoint[7:].split(":")[0],
+                               "-p", endpoint.rsplit(":", 1)[1]], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="lab", aws_secret_access_key="lab-secret",
+                              region_name="us-east-1")
+        old.wait(lambda: _answers(client), timeout=30, what="the S3 server to answer")
+        client.create_bucket(Bucket=BUCKET)
+        yield endpoint, client
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _answers(client) -> bool:
+    try:
+        client.list_buckets()
+        return True
+    except Exception:  # noqa: BLE001 - not listening yet
+        return False
+
+
+def backups(cluster, node: str) -> list:
+    """The cluster's backups in the repository, as restic lists them, oldest first."""
+    return json.loads(cluster.sh(node, "set -a; . /etc/etcd/backup.env; restic -o s3.bucket-lookup=path snapshots --json --tag etcd"))
+
+
+def fire_timers(cluster, nodes) -> dict:
+    """Starts the backup service on the nodes at once, as their timers would; what each printed."""
+    started = {node: subprocess.Popen(["docker", "exec", node, "sh", "-c",
+                                       "systemctl start etcd-backup.service && journalctl -t etcd-backup -n 1 -o cat"],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for node in nodes}
+    said = {node: process.communicate(timeout=120)[0] for node, process in started.items()}
+    assert all(process.returncode == 0 for process in started.values()), said
+    return said
+
+
+def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_takes_it_with_one_down(old, s3):
+    endpoint, client = s3
+    refused = old.playbook(playbook=BACKUP)
+    assert refused.rc != 0
+    assert "no member of etcd both runs etcd and takes backups: set etcd_backup_enabled: true" in refused.text, \
+        refused.output
+    old.group_vars.update(etcd_backup_enabled=True, etcd_backup_password="lab-backup-secret",
+                          etcd_backup_s3_bucket=BUCKET, etcd_backup_s3_endpoint=endpoint,
+                          etcd_backup_s3_access_key="lab", etcd_backup_s3_secret_key="lab-secret",
+                          etcd_backup_retention="", etcd_backup_retention_count=1)
+    run = old.playbook()
+    assert run.rc == 0, run.output
+    canary = "canary-%s" % uuid.uuid4()
+    first = next(iter(old.nodes))
+    old.etcdctl(first, "put", "/backup/canary", canary)
+
+    said = fire_timers(old, old.nodes)
+    (taken,) = backups(old, first)
+    taker = next(tag.split("=", 1)[1] for tag in taken["tags"] if tag.startswith("member="))
+    assert sum("backup is taken" in text for text in said.values()) == 2, said
+    stored = [client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read()
+              for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert len(stored) > 3 and not any(canary.encode() in data for data in stored)
+
+    # The member that took it stops; the next interval's backup is still taken, by another, and one is kept.
+    old.sh(taker, "systemctl stop etcd")
+    try:
+        others = [node for node in old.nodes if node != taker]
+        old.etcdctl(others[0], "del", "quorum.etcd/backup-taken")  # as its lease would expire
+        fire_timers(old, others)
+        (kept,) = backups(old, others[0])
+        assert kept["id"] != taken["id"] and "member=%s" % taker not in kept["tags"], kept
+    finally:
+        old.sh(taker, "systemctl start etcd")
+    old.wait(old.healthy, timeout=60, what="the cluster to be healthy")
+
+
+def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_then_restores_the_latest_backup(old, s3, tmp_path):
     first = next(iter(old.nodes))
     old.etcdctl(first, "put", "/restore/before", "kept")
+    run = old.playbook(playbook=BACKUP)
+    assert run.rc == 0, run.output
+    shown = re.search(r"Backup (\w+) of the cluster etcd-upgrade, taken by etcd-test-\d at \S+: revision (\d+), (\d+) keys, "
+                      r"(\d+) bytes, in s3:%s/%s/etcd-upgrade" % (s3[0], BUCKET), run.text)
+    assert shown, run.output
+    (latest,) = backups(old, first)
+    assert latest["id"].startswith(shown.group(1))
+    keys_at_backup = int(shown.group(3))
+    assert key_count(old, first) == keys_at_backup  # nothing was written since
+    old.etcdctl(first, "put", "/restore/after", "gone")
+    before = status(old, first)["header"]
+
+    # A corrupt copy of a snapshot, on the controller.
     old.sh(first, "/etc/etcd/etcdctl.sh --endpoints=https://%s:2379 snapshot save /root/snapshot.db >/dev/null"
            % old.nodes[first])
-    keys_at_snapshot = key_count(old, first)
-    snapshot, corrupt = tmp_path / "snapshot.db", tmp_path / "corrupt.db"  # a corrupt copy on the controller
+    snapshot, corrupt = tmp_path / "snapshot.db", tmp_path / "corrupt.db"
     subprocess.run(["docker", "cp", "%s:/root/snapshot.db" % first, str(snapshot)], check=True, capture_output=True)
     damaged = bytearray(snapshot.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     corrupt.write_bytes(bytes(damaged))
-    old.etcdctl(first, "put", "/restore/after", "gone")
-    before = status(old, first)["header"]
-
     units = old.units()
     refused = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": str(corrupt)}, playbook=RESTORE)
     assert refused.rc != 0
     assert "etcd_restore_snapshot %s fails its integrity check" % corrupt in refused.text, refused.output
     assert restarted(units, old.units()) == []
 
-    # The good one from the member that saved it, through the controller.
-    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": "/root/snapshot.db",
-                                   "etcd_restore_snapshot_host": first}, playbook=RESTORE)
+    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": "latest"}, playbook=RESTORE)
     assert run.rc == 0, run.output
     assert old.healthy()
     assert old.etcdctl(first, "get", "/restore/before", "--print-value-only").strip() == "kept"
     assert old.etcdctl(first, "get", "/restore/after").strip() == ""
-    assert key_count(old, first) == keys_at_snapshot
+    assert key_count(old, first) == keys_at_backup
     after = {node: status(old, node)["header"] for node in old.nodes}
     # A new cluster, whose revision went on from where the old one was, never back.
     assert len({header["cluster_id"] for header in after.values()}) == 1

@@ -109,11 +109,16 @@ def assert_refused_before_any_host(result, tmp_path, message):
          "stage first"),
         (three(), {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": ["office"]},
          "etcd_firewall_client_networks: 'office' is neither an IP address nor a network in CIDR notation"),
+        (three(), {"etcd_backup_enabled": True},
+         "etcd_backup_password is empty: the backups are encrypted with it (restic)"),
+        (three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_interval": "5h"},
+         "etcd_backup_interval is '5h': give minutes that divide an hour (15m, 30m), hours that divide a day"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
          "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
          "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
-         "weak-cipher", "ca-sign-before-trust", "firewall-network-name"],
+         "weak-cipher", "ca-sign-before-trust", "firewall-network-name", "backup-without-password",
+         "backup-interval"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)
@@ -136,7 +141,11 @@ def test_a_restore_needs_its_confirmation_and_a_snapshot_before_any_host(tmp_pat
     unconfirmed = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={"etcd_restore_snapshot": "/s.db"})
     assert_refused_before_any_host(unconfirmed, tmp_path, "set -e etcd_restore_confirm=true and name the snapshot")
     unnamed = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={"etcd_restore_confirm": True})
-    assert_refused_before_any_host(unnamed, tmp_path, "name the snapshot, -e etcd_restore_snapshot=PATH")
+    assert_refused_before_any_host(unnamed, tmp_path, "either a file (-e etcd_restore_snapshot=PATH) or a backup "
+                                                      "(-e etcd_restore_backup=ID, or latest)")
+    both = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={
+        "etcd_restore_confirm": True, "etcd_restore_snapshot": "/s.db", "etcd_restore_backup": "latest"})
+    assert_refused_before_any_host(both, tmp_path, "either a file (-e etcd_restore_snapshot=PATH) or a backup")
     elsewhere = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={
         "etcd_restore_confirm": True, "etcd_restore_snapshot": "/s.db", "etcd_restore_snapshot_host": "backup-1"})
     assert_refused_before_any_host(elsewhere, tmp_path, "etcd_restore_snapshot_host is backup-1, which is not a host of "

@@ -1,6 +1,7 @@
 """The single scenario's own choices: etcd 3.4 from an archive, EC keys, encrypted CA, file logs, high-performance profile,
-authentication on."""
+authentication on, backups into a directory on the member."""
 
+import json
 import os
 import subprocess
 import time
@@ -98,3 +99,24 @@ def test_authentication_is_on_and_the_client_is_held_to_its_prefix(host):
     # etcd 3.4 has no "auth status": authentication is on when the admin certificate alone is refused.
     refused = host.check_output("python3 -c %s", UNAUTHENTICATED_RANGE)
     assert not refused.startswith("200"), refused
+
+
+def test_a_backup_is_taken_now_then_the_timer_finds_the_interval_taken_and_it_is_encrypted(host):
+    assert host.service("etcd-backup.timer").is_enabled and host.service("etcd-backup.timer").is_running
+    settings = host.file("/etc/etcd/backup.env")
+    assert (settings.user, settings.group, settings.mode) == ("root", "root", 0o600)
+    canary = "canary-%d" % time.time_ns()
+    etcdctl = "/etc/etcd/etcdctl.sh --endpoints=https://127.0.0.1:2379 "
+    host.check_output(etcdctl + "put /backup/canary " + canary)
+    taken = json.loads(host.check_output("/usr/local/sbin/etcd-backup --now"))
+    assert taken["member"] == "etcd-single" and taken["repository"] == "/var/backups/etcd/repository"
+    assert taken["keys"] > 0 and taken["size"] > 0
+    host.check_output("systemctl start etcd-backup.service")
+    said = host.check_output("journalctl -t etcd-backup -n 1 -o cat")
+    assert "this interval's backup is taken" in said and "etcd-single@" in said, said
+    listed = json.loads(host.check_output(
+        "set -a; . /etc/etcd/backup.env; restic snapshots --json --tag etcd --host molecule-single"))
+    assert [snapshot["short_id"] for snapshot in listed] == [taken["id"][:8]]
+    assert host.run("grep -rq %s /var/backups/etcd/repository" % canary).rc == 1
+    found = json.loads(host.check_output("/usr/local/sbin/etcd-backup --find latest"))
+    assert found["id"] == taken["id"][:8] and "member=etcd-single" in found["tags"]

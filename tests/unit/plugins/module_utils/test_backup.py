@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.quorum.etcd.plugins.module_utils.backup import backup_problems, backup_repository, backup_schedule
+
+GOOD = {"etcd_backup_enabled": True, "etcd_backup_interval": "6h", "etcd_backup_retention": "30d",
+        "etcd_backup_retention_count": 0, "etcd_backup_password": "secret", "etcd_backup_s3_bucket": "",
+        "etcd_backup_s3_endpoint": "", "etcd_backup_s3_access_key": "", "etcd_backup_s3_secret_key": ""}
+
+
+@pytest.mark.parametrize("interval, calendar, seconds, delay", [
+    ("6h", "*-*-* 00/6:00:00", 21600, 600),
+    ("15m", "*-*-* *:00/15:00", 900, 90),
+    ("60m", "hourly", 3600, 360),
+    ("24h", "daily", 86400, 600),
+    ("1d", "daily", 86400, 600),
+])
+def test_an_interval_a_calendar_repeats_evenly_becomes_its_calendar(interval, calendar, seconds, delay):
+    assert backup_schedule(interval) == {"calendar": calendar, "seconds": seconds, "randomized_delay": delay}
+
+
+@pytest.mark.parametrize("interval", ["5h", "7m", "0h", "2d", "6", "6 h", "", None])
+def test_an_interval_a_calendar_cannot_repeat_evenly_has_no_schedule(interval):
+    assert backup_schedule(interval) is None
+
+
+def test_the_repository_is_the_bucket_when_one_is_given_else_a_directory_on_each_member():
+    assert backup_repository("/var/backups/etcd/", "", "", "prod") == "/var/backups/etcd/repository"
+    assert backup_repository("/b", "etcd", "", "prod") == "s3:s3.amazonaws.com/etcd/prod"
+    assert backup_repository("/b", "etcd", "http://10.0.0.5:9000/", "/prod/") == "s3:http://10.0.0.5:9000/etcd/prod"
+    assert backup_repository("/b", "etcd", "http://10.0.0.5:9000", "") == "s3:http://10.0.0.5:9000/etcd"
+
+
+def test_backups_turned_off_are_not_checked():
+    assert backup_problems(dict(GOOD, etcd_backup_enabled=False, etcd_backup_password="")) == []
+    assert backup_problems(GOOD) == []
+
+
+def test_each_bad_backup_setting_is_named_with_what_to_give():
+    assert "etcd_backup_interval is '5h'" in backup_problems(dict(GOOD, etcd_backup_interval="5h"))[0]
+    assert "etcd_backup_retention is '30 days'" in backup_problems(dict(GOOD, etcd_backup_retention="30 days"))[0]
+    forever = backup_problems(dict(GOOD, etcd_backup_retention=""))
+    assert forever and "would keep every backup forever" in forever[0]
+    assert backup_problems(dict(GOOD, etcd_backup_retention="", etcd_backup_retention_count=1)) == []
+    assert "etcd_backup_password is empty" in backup_problems(dict(GOOD, etcd_backup_password=""))[0]
+    s3 = dict(GOOD, etcd_backup_s3_bucket="etcd")
+    assert backup_problems(s3) == []
+    assert "etcd_backup_s3_endpoint is 'minio:9000'" in backup_problems(dict(s3, etcd_backup_s3_endpoint="minio:9000"))[0]
+    half = backup_problems(dict(s3, etcd_backup_s3_access_key="AKIA"))
+    assert half and "go together" in half[0]
