@@ -45,6 +45,21 @@ def read_unit(module: AnsibleModule, service: str) -> dict:
     }
 
 
+def read_timers(module: AnsibleModule, names: list) -> dict:
+    """Whether each systemd timer is active and enabled, in one systemctl call."""
+    if not names:
+        return {}
+    rc, out, dummy = module.run_command(["systemctl", "show", "-pId", "-pActiveState", "-pUnitFileState"]
+                                        + ["%s.timer" % name for name in names])
+    shown = {}
+    for block in out.split("\n\n") if rc == 0 else []:
+        fields = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        if fields.get("Id", "").endswith(".timer"):
+            shown[fields["Id"][:-len(".timer")]] = fields
+    return {name: {"active": shown.get(name, {}).get("ActiveState") == "active",
+                   "enabled": shown.get(name, {}).get("UnitFileState") == "enabled"} for name in names}
+
+
 def read_addresses(module: AnsibleModule):
     ip = module.get_bin_path("ip")
     if not ip:

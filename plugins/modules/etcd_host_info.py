@@ -64,6 +64,11 @@ options:
     type: list
     elements: path
     default: []
+  timers:
+    description: Names of systemd timers (without C(.timer)) whose state is returned in RV(timers).
+    type: list
+    elements: str
+    default: []
 author:
   - quorum.etcd developers (@quorum)
 """
@@ -201,6 +206,11 @@ managed_paths:
   type: list
   elements: dict
   sample: [{path: /etc/etcd, state: directory, mode: "0755", owner: root, group: root}]
+timers:
+  description: For each of O(timers), whether it is active (waiting for its next time) and enabled.
+  returned: always
+  type: dict
+  sample: {etcd-defrag: {active: true, enabled: true}}
 """
 
 import platform
@@ -208,7 +218,7 @@ import platform
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
     read_addresses, read_bootstrap_settings, read_common_name, read_data_dir, read_listeners, read_peer_allowed_common_name,
-    read_unit, read_version, restart_pending)
+    read_timers, read_unit, read_version, restart_pending)
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
@@ -224,6 +234,7 @@ def main():
             "peer_certificate": {"type": "path"},
             "config_file": {"type": "path"},
             "issued_certificates": {"type": "list", "elements": "path", "default": []},
+            "timers": {"type": "list", "elements": "str", "default": []},
         },
         supports_check_mode=True,
     )
@@ -246,6 +257,7 @@ def main():
                                   if module.params["config_file"] else None),
         bootstrap_settings=read_bootstrap_settings(module.params["config_file"]) if module.params["config_file"] else {},
         certificate_issuers={path: read_common_name(path, of="issuer") for path in module.params["issued_certificates"]},
+        timers=read_timers(module, module.params["timers"]),
     )
 
 

@@ -141,3 +141,23 @@ def test_the_bootstrap_settings_are_read_from_the_configuration_file(tmp_path):
     assert read_bootstrap_settings(str(config)) == {
         "initial-cluster": "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380", "initial-cluster-state": "existing"}
     assert read_bootstrap_settings(str(tmp_path / "absent.yaml")) == {}
+
+
+class _Systemctl:
+    """A module whose systemctl answers as it does for one timer that runs and one that is not installed."""
+
+    def __init__(self):
+        self.asked = []
+
+    def run_command(self, args):
+        self.asked.append(args)
+        return 0, ("Id=etcd-defrag.timer\nActiveState=active\nUnitFileState=enabled\n\n"
+                   "Id=etcd-backup.timer\nActiveState=inactive\nUnitFileState=\n"), ""
+
+
+def test_the_timers_are_read_in_one_systemctl_call():
+    module = _Systemctl()
+    assert etcd_host_info.read_timers(module, ["etcd-defrag", "etcd-backup"]) == {
+        "etcd-defrag": {"active": True, "enabled": True}, "etcd-backup": {"active": False, "enabled": False}}
+    assert len(module.asked) == 1 and module.asked[0][-2:] == ["etcd-defrag.timer", "etcd-backup.timer"]
+    assert etcd_host_info.read_timers(module, []) == {} and len(module.asked) == 1
