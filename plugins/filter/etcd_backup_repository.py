@@ -43,7 +43,7 @@ _value:
   sample: s3:https://minio:9000/etcd/prod
 """
 
-from ansible_collections.quorum.etcd.plugins.module_utils.backup import backup_repository
+from ansible_collections.quorum.etcd.plugins.module_utils.maintenance import backup_repository
 
 
 def etcd_backup_repository(directory, s3_bucket="", s3_endpoint="", s3_prefix=""):

@@ -5,17 +5,17 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-name: etcd_backup_schedule
-short_description: The systemd timer's schedule for a backup interval
+name: etcd_timer_schedule
+short_description: The systemd timer's schedule for an interval of backups, drills or defragmentation
 version_added: 0.1.0
 description:
   - The calendar (C(OnCalendar)) that repeats every interval, the interval in seconds, and the timer's randomized
     delay (a tenth of the interval, at most 10 minutes).
-  - Intervals a calendar repeats evenly are minutes that divide an hour, hours that divide a day, and one day;
-    others give V(null) (C(etcd_backup_problems) names them).
+  - Intervals a calendar repeats evenly are minutes that divide an hour, hours that divide a day, one day and one
+    week; others give V(null) (C(etcd_maintenance_problems) names them).
 options:
   _input:
-    description: The interval, such as V(6h), V(30m) or V(1d).
+    description: The interval, such as V(6h), V(30m), V(1d) or V(1w).
     type: str
     required: true
 """
@@ -23,7 +23,7 @@ options:
 EXAMPLES = r"""
 - name: Show the calendar of 6-hourly backups
   ansible.builtin.debug:
-    msg: "{{ ('6h' | quorum.etcd.etcd_backup_schedule).calendar }}"  # *-*-* 00/6:00:00
+    msg: "{{ ('6h' | quorum.etcd.etcd_timer_schedule).calendar }}"  # *-*-* 00/6:00:00
 """
 
 RETURN = r"""
@@ -42,13 +42,13 @@ _value:
       type: int
 """
 
-from ansible_collections.quorum.etcd.plugins.module_utils.backup import backup_schedule
+from ansible_collections.quorum.etcd.plugins.module_utils.maintenance import timer_schedule
 
 
-def etcd_backup_schedule(interval):
-    return backup_schedule(interval)
+def etcd_timer_schedule(interval):
+    return timer_schedule(interval)
 
 
 class FilterModule:
     def filters(self):
-        return {"etcd_backup_schedule": etcd_backup_schedule}
+        return {"etcd_timer_schedule": etcd_timer_schedule}

@@ -4,18 +4,25 @@ one follower, then upgrades the others with the leader last, each run under a wr
 before any change. Then recover.yml is refused while the cluster has its quorum; two members are destroyed,
 recover.yml is refused with a bad input, then rebuilds the cluster from the third and the two hosts join it again
 under a write load. Then the cluster takes its backups into a real S3 server (moto's) through the members' timers,
-one per interval whichever members fire, encrypted, one kept; and backup.yml takes one now. Last, restore.yml
-refuses a corrupt snapshot, then brings every member back to the latest backup. The tests run in this order."""
+one per interval whichever members fire, encrypted, one kept; and backup.yml takes one now. restore.yml refuses a
+corrupt snapshot, names the backup it would restore under --check, then brings every member back to that backup.
+The drill timers restore the latest backup once; backup_drill.yml fails on a stale one and on a corrupt one. The
+defrag timers defragment each member once, one at a time, the leader last, under a write load; a NOSPACE alarm
+(the quota is 64 MiB here) is cleared by the leader's. Last, backups and defragmentation turned off leave nothing of
+theirs but the backups. The tests run in this order."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
 import ssl
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -31,7 +38,10 @@ UPGRADE = REPO / "playbooks" / "upgrade.yml"
 RECOVER = REPO / "playbooks" / "recover.yml"
 RESTORE = REPO / "playbooks" / "restore.yml"
 BACKUP = REPO / "playbooks" / "backup.yml"
+BACKUP_DRILL = REPO / "playbooks" / "backup_drill.yml"
 BUCKET = "etcd-backups"
+MIB = 1 << 20
+QUOTA = 64 * MIB
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +50,9 @@ def old(lab, tmp_path_factory):
     for name in NODES:
         testbed("node", name.rsplit("-", 1)[1])
     cluster = Lab(tmp_path_factory.mktemp("upgrade"), nodes=NODES)
-    cluster.group_vars.update(etcd_cluster_name="etcd-upgrade", etcd_version=OLD)
+    # A quota a test can fill, and a defragmentation threshold a few megabytes of deletes pass.
+    cluster.group_vars.update(etcd_cluster_name="etcd-upgrade", etcd_version=OLD, etcd_quota_backend_bytes=QUOTA,
+                              etcd_defrag_threshold_bytes=4 * MIB)
     try:
         run = cluster.playbook()
         assert run.rc == 0, run.output
@@ -51,12 +63,16 @@ def old(lab, tmp_path_factory):
 
 def asked(cluster, node: str, path: str, body: dict = None) -> dict:
     """What a member answers on its client port, asked from the controller as the admin client."""
+    with _opened(cluster, node, path, body) as response:
+        return json.load(response)
+
+
+def _opened(cluster, node: str, path: str, body: dict = None):
     context = ssl.create_default_context(cafile=str(cluster.pki / "ca.pem"))
     context.load_cert_chain(str(cluster.pki / "admin" / "admin.pem"), str(cluster.pki / "admin" / "admin-key.pem"))
     data = None if body is None else json.dumps(body).encode()
     url = "https://%s:2379%s" % (cluster.nodes[node], path)
-    with urllib.request.urlopen(url, data=data, context=context, timeout=10) as response:
-        return json.load(response)
+    return urllib.request.urlopen(url, data=data, context=context, timeout=10)
 
 
 def versions(cluster) -> dict:
@@ -273,7 +289,7 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
     old.wait(old.healthy, timeout=60, what="the cluster to be healthy")
 
 
-def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_then_restores_the_latest_backup(old, s3, tmp_path):
+def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_then_restores_that_backup_by_its_id(old, s3, tmp_path):
     first = next(iter(old.nodes))
     old.etcdctl(first, "put", "/restore/before", "kept")
     run = old.playbook(playbook=BACKUP)
@@ -302,7 +318,14 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_the
     assert "etcd_restore_snapshot %s fails its integrity check" % corrupt in refused.text, refused.output
     assert restarted(units, old.units()) == []
 
-    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": "latest"}, playbook=RESTORE)
+    # A check names the backup it would restore, and ends there.
+    checked = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": "latest"}, playbook=RESTORE,
+                           args=("--check",))
+    assert checked.rc == 0, checked.output
+    assert "etcd_restore_backup latest is backup %s of" % latest["short_id"] in checked.text, checked.output
+    assert restarted(units, old.units()) == []
+
+    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": latest["short_id"]}, playbook=RESTORE)
     assert run.rc == 0, run.output
     assert old.healthy()
     assert old.etcdctl(first, "get", "/restore/before", "--print-value-only").strip() == "kept"
@@ -315,3 +338,137 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_the
     assert all(int(header["revision"]) > int(before["revision"]) for header in after.values()), (before, after)
     for node in old.nodes:
         assert old.sh(node, "ls -d /var/lib/etcd.*.bak/member").strip(), node
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def put_large(cluster, node: str, key: str) -> str:
+    """Puts a value of a mebibyte under key; what etcd refused it with, or "" when it took it."""
+    try:
+        asked(cluster, node, "/v3/kv/put", {"key": b64(key), "value": base64.b64encode(os.urandom(MIB)).decode()})
+        return ""
+    except urllib.error.HTTPError as refused:
+        return refused.read().decode()
+
+
+def delete_prefix(cluster, node: str, prefix: str) -> None:
+    asked(cluster, node, "/v3/kv/deleterange", {"key": b64(prefix), "range_end": b64(prefix[:-1] + chr(ord(prefix[-1]) + 1))})
+
+
+def defrag_count(cluster, node: str) -> int:
+    """How many times the member has defragmented its database since it started, as its metrics say."""
+    with _opened(cluster, node, "/metrics") as response:
+        text = response.read().decode()
+    return int(float(re.search(r"^etcd_disk_backend_defrag_duration_seconds_count (\S+)$", text, re.M).group(1)))
+
+
+def fire(cluster, unit: str, nodes) -> dict:
+    """Starts unit on the nodes at once, as their timers would; the JSON lines each printed this time."""
+    since = cluster.sh(next(iter(nodes)), "date +%s").strip()
+    started = {node: subprocess.Popen(["docker", "exec", node, "sh", "-c", "systemctl start %s.service" % unit],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for node in nodes}
+    for node, process in started.items():
+        assert process.wait(timeout=300) == 0, (node, process.stdout.read(), cluster.sh(node, "journalctl -t %s -n 5 -o cat" % unit))
+    return {node: [json.loads(line) for line in cluster.sh(node, "journalctl -t %s --since @%s -o cat" % (unit, since)).splitlines()
+                   if line.startswith("{")] for node in nodes}
+
+
+def test_the_drill_timers_restore_the_latest_backup_once_and_backup_drill_yml_fails_on_a_stale_or_a_corrupt_one(old, s3):
+    said = fire(old, "etcd-backup-drill", old.nodes)
+    (driller,) = [node for node, lines in said.items() if lines and lines[-1].get("drill") == "passed"]
+    assert all("drill is taken" in said[node][0]["skipped"] for node in old.nodes if node != driller), said
+    latest = backups(old, driller)[-1]
+    assert latest["id"].startswith(said[driller][-1]["id"]) and said[driller][-1]["keys"] > 0
+    metrics = old.sh(driller, "cat /var/lib/prometheus/node-exporter/etcd_backup_drill.prom")
+    assert 'etcd_backup_drill_success{cluster="etcd-upgrade",member="%s"} 1' % driller in metrics, metrics
+    assert "drill." not in old.sh(driller, "ls /var/backups/etcd")
+
+    stale = old.playbook(playbook=BACKUP_DRILL, extra_vars={"etcd_backup_max_age": "1s"})
+    assert stale.rc != 0
+    assert re.search(r"failed: the latest backup, %s of \S+, is \d+ s old, more than 1 s: backups are not being taken"
+                     % latest["short_id"], stale.text), stale.output
+
+    # A snapshot damaged before it was stored, the latest backup now.
+    first = next(iter(old.nodes))
+    old.sh(first, "/etc/etcd/etcdctl.sh --endpoints=https://%s:2379 snapshot save /root/drill.db >/dev/null 2>&1 && "
+           "python3 -c 'import sys; d = bytearray(open(sys.argv[1], \"rb\").read()); d[len(d) // 2] ^= 0xFF; "
+           "open(sys.argv[1], \"wb\").write(d)' /root/drill.db && set -a && . /etc/etcd/backup.env && "
+           "restic -o s3.bucket-lookup=path backup --host etcd-upgrade --tag etcd --stdin --stdin-filename "
+           "etcd-snapshot.db </root/drill.db >/dev/null" % old.nodes[first])
+    corrupt = old.playbook(playbook=BACKUP_DRILL)
+    assert corrupt.rc != 0
+    assert re.search(r"failed: backup \w+'s snapshot fails etcd's integrity check", corrupt.text), corrupt.output
+
+
+def test_the_defrag_timers_defragment_each_member_with_free_space_once_one_at_a_time_the_leader_last_under_load(old):
+    first = next(iter(old.nodes))
+    for n in range(8):
+        assert put_large(old, first, "/defrag/%d" % n) == ""
+    delete_prefix(old, first, "/defrag/")
+    # As etcd's auto-compaction does, an hour later.
+    asked(old, first, "/v3/kv/compaction", {"revision": status(old, first)["header"]["revision"], "physical": True})
+    before = {node: status(old, node) for node in old.nodes}
+    counts = {node: defrag_count(old, node) for node in old.nodes}
+    the_leader = leader(old)
+
+    load = old.write_load(rate=20.0, max_duration_s=300).start()
+    try:
+        old.wait(lambda: load.snapshot().acknowledged >= 10, 30, "the write load to get going")
+        said = fire(old, "etcd-defrag", old.nodes)
+    finally:
+        result = load.stop()
+        load.verify()
+    assert result.failed == 0 and result.lost == [], (load.summary(), result.failures[:3])
+
+    (taker,) = [node for node, lines in said.items() if lines and "skipped" not in lines[0]]
+    assert all("defragmentation is taken" in said[node][0]["skipped"] for node in old.nodes if node != taker), said
+    done = said[taker]
+    assert [line["endpoint"] for line in done][-1] == "https://%s:2379" % old.nodes[the_leader], done
+    assert [line["role"] for line in done] == ["follower", "follower", "leader"] and all(line["defragmented"] for line in done)
+    for earlier, later in zip(done, done[1:]):
+        assert earlier["finished"] <= later["started"], done
+    # Each member defragmented once, by that one member's run, and smaller for it.
+    assert {node: defrag_count(old, node) - counts[node] for node in old.nodes} == {node: 1 for node in old.nodes}
+    after = {node: status(old, node) for node in old.nodes}
+    assert all(int(after[node]["dbSize"]) < int(before[node]["dbSize"]) - 4 * MIB for node in old.nodes), (before, after)
+
+
+def test_a_nospace_alarm_is_cleared_by_the_leaders_defrag_timer_which_compacts_and_defragments_every_member(old):
+    first = next(iter(old.nodes))
+    refused = ""
+    for n in range(2 * QUOTA // MIB):
+        refused = put_large(old, first, "/nospace/%d" % n)
+        if refused:
+            break
+    assert "database space exceeded" in refused, refused
+    assert "NOSPACE" in old.etcdctl(first, "alarm", "list")
+    delete_prefix(old, first, "/nospace/")
+    the_leader = leader(old)
+
+    said = fire(old, "etcd-defrag", old.nodes)
+    assert all("the leader's timer recovers the cluster" in said[node][0]["skipped"]
+               for node in old.nodes if node != the_leader), said
+    assert said[the_leader][-1] == {"disarmed": "NOSPACE"}, said
+    assert [line["role"] for line in said[the_leader][:-1]] == ["follower", "follower", "leader"], said
+    assert old.etcdctl(first, "alarm", "list").strip() == ""
+    assert put_large(old, first, "/nospace/after") == ""
+    assert all(int(status(old, node)["dbSize"]) < QUOTA // 2 for node in old.nodes)
+
+
+def test_backups_drills_and_defragmentation_turned_off_leave_nothing_of_theirs_but_the_backups(old, s3):
+    client = s3[1]
+    stored = sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"])
+    units = old.units()
+    old.group_vars.update(etcd_backup_enabled=False, etcd_defrag_enabled=False)
+    run = old.playbook()
+    assert run.rc == 0, run.output
+    for node in old.nodes:
+        left = old.sh(node, "ls /usr/local/sbin/etcd-backup /usr/local/sbin/etcd-defrag /etc/etcd/backup.env "
+                            "/etc/systemd/system/etcd-backup* /etc/systemd/system/etcd-defrag* "
+                            "/var/lib/prometheus/node-exporter/etcd_backup_drill.prom 2>/dev/null; "
+                            "systemctl list-units --all --no-legend 'etcd-backup*' 'etcd-defrag*'", check=False)
+        assert left.strip() == "", (node, left)
+    assert sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]) == stored
+    assert restarted(units, old.units()) == []

@@ -113,12 +113,16 @@ def assert_refused_before_any_host(result, tmp_path, message):
          "etcd_backup_password is empty: the backups are encrypted with it (restic)"),
         (three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_interval": "5h"},
          "etcd_backup_interval is '5h': give minutes that divide an hour (15m, 30m), hours that divide a day"),
+        (three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_max_age": "a day"},
+         "etcd_backup_max_age is 'a day': give a duration such as 13h or 2d"),
+        (three(), {"etcd_defrag_threshold_ratio": 1.5},
+         "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
     ],
     ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
          "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
          "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
          "weak-cipher", "ca-sign-before-trust", "firewall-network-name", "backup-without-password",
-         "backup-interval"],
+         "backup-interval", "backup-max-age", "defrag-ratio"],
 )
 def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
     assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)

@@ -120,3 +120,25 @@ def test_a_backup_is_taken_now_then_the_timer_finds_the_interval_taken_and_it_is
     assert host.run("grep -rq %s /var/backups/etcd/repository" % canary).rc == 1
     found = json.loads(host.check_output("/usr/local/sbin/etcd-backup --find latest"))
     assert found["id"] == taken["id"][:8] and "member=etcd-single" in found["tags"]
+
+
+def test_a_backup_is_found_by_the_time_it_was_taken_and_none_before_the_first(host):
+    latest = json.loads(host.check_output("/usr/local/sbin/etcd-backup --find latest"))
+    assert json.loads(host.check_output("/usr/local/sbin/etcd-backup --find %s" % latest["time"]))["id"] == latest["id"]
+    assert json.loads(host.check_output("/usr/local/sbin/etcd-backup --find 2000-01-01T00:00")) == {}
+
+def test_a_restore_drill_of_the_latest_backup_passes_on_etcd_3_4_with_authentication_on(host):
+    assert host.service("etcd-backup-drill.timer").is_enabled and host.service("etcd-backup-drill.timer").is_running
+    drill = json.loads(host.check_output("/usr/local/sbin/etcd-backup --drill-now 2>/dev/null").splitlines()[-1])
+    latest = json.loads(host.check_output("/usr/local/sbin/etcd-backup --find latest"))
+    assert drill["drill"] == "passed" and drill["id"] == latest["id"] and "keys=%d" % drill["keys"] in latest["tags"]
+    metrics = host.file("/var/lib/prometheus/node-exporter/etcd_backup_drill.prom").content_string
+    assert 'etcd_backup_drill_success{cluster="molecule-single",member="etcd-single"} 1' in metrics
+
+
+def test_the_defrag_timer_leaves_a_member_whose_free_space_is_below_the_threshold(host):
+    assert host.service("etcd-defrag.timer").is_enabled and host.service("etcd-defrag.timer").is_running
+    host.check_output("systemctl start etcd-defrag.service")
+    (done,) = [json.loads(line) for line in host.check_output("journalctl -t etcd-defrag -o cat").splitlines()
+               if line.startswith('{"endpoint"')]
+    assert done["role"] == "leader" and done["defragmented"] is False and "below the threshold" in done["reason"], done

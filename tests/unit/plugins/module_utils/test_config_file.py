@@ -91,7 +91,7 @@ DEFAULT_VALUES = {
     "backend-batch-interval": 100000000,
     "quota-backend-bytes": 2147483648,
     "auto-compaction-mode": "periodic",
-    "auto-compaction-retention": "0",
+    "auto-compaction-retention": "1h",
     "auth-token": "jwt,pub-key=/etc/ssl/etcd/jwt.pub,priv-key=/etc/ssl/etcd/jwt-key.pem,sign-method=ES256,ttl=300s",
     "auth-token-ttl": 300,
     "enable-grpc-gateway": True,
@@ -291,7 +291,7 @@ def test_the_input_is_not_changed():
 
 
 def test_the_file_is_yaml_etcd_reads():
-    text = yaml.safe_dump(config_file(settings(etcd_version="3.4.23")), sort_keys=False)
+    text = yaml.safe_dump(config_file(settings(etcd_version="3.4.23", etcd_auto_compaction_retention="0")), sort_keys=False)
     assert "grpc-keepalive-interval: 7200000000000\n" in text
     assert "auto-compaction-retention: '0'\n" in text
     assert yaml.safe_load(text)["enable-grpc-gateway"] is True

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.module_utils.backup import backup_problems, backup_repository, backup_schedule
+from ansible_collections.quorum.etcd.plugins.module_utils.maintenance import (
+    backup_problems, backup_repository, duration_seconds, maintenance_problems, timer_schedule)
 
 GOOD = {"etcd_backup_enabled": True, "etcd_backup_interval": "6h", "etcd_backup_retention": "30d",
         "etcd_backup_retention_count": 0, "etcd_backup_password": "secret", "etcd_backup_s3_bucket": "",
@@ -15,14 +16,15 @@ GOOD = {"etcd_backup_enabled": True, "etcd_backup_interval": "6h", "etcd_backup_
     ("60m", "hourly", 3600, 360),
     ("24h", "daily", 86400, 600),
     ("1d", "daily", 86400, 600),
+    ("1w", "weekly", 604800, 600),
 ])
 def test_an_interval_a_calendar_repeats_evenly_becomes_its_calendar(interval, calendar, seconds, delay):
-    assert backup_schedule(interval) == {"calendar": calendar, "seconds": seconds, "randomized_delay": delay}
+    assert timer_schedule(interval) == {"calendar": calendar, "seconds": seconds, "randomized_delay": delay}
 
 
-@pytest.mark.parametrize("interval", ["5h", "7m", "0h", "2d", "6", "6 h", "", None])
+@pytest.mark.parametrize("interval", ["5h", "7m", "0h", "2d", "2w", "6", "6 h", "", None])
 def test_an_interval_a_calendar_cannot_repeat_evenly_has_no_schedule(interval):
-    assert backup_schedule(interval) is None
+    assert timer_schedule(interval) is None
 
 
 def test_the_repository_is_the_bucket_when_one_is_given_else_a_directory_on_each_member():
@@ -49,3 +51,40 @@ def test_each_bad_backup_setting_is_named_with_what_to_give():
     assert "etcd_backup_s3_endpoint is 'minio:9000'" in backup_problems(dict(s3, etcd_backup_s3_endpoint="minio:9000"))[0]
     half = backup_problems(dict(s3, etcd_backup_s3_access_key="AKIA"))
     assert half and "go together" in half[0]
+
+
+DRILL_AND_DEFRAG = dict(GOOD, etcd_backup_drill_enabled=True, etcd_backup_drill_interval="1w", etcd_backup_max_age="",
+                        etcd_defrag_enabled=True, etcd_defrag_interval="1d", etcd_defrag_threshold_bytes=104857600,
+                        etcd_defrag_threshold_ratio=0.1)
+
+
+def test_a_duration_is_counted_in_seconds():
+    assert [duration_seconds(d) for d in ("90s", "13h", "2d", "1w")] == [90, 46800, 172800, 604800]
+    assert [duration_seconds(d) for d in ("13", "1 h", "1y", "", None)] == [None] * 5
+
+
+def test_the_defaults_of_drills_and_defragmentation_pass_and_extra_vars_given_as_text_are_numbers():
+    assert maintenance_problems(DRILL_AND_DEFRAG) == []
+    assert maintenance_problems(dict(DRILL_AND_DEFRAG, etcd_defrag_threshold_bytes="0",
+                                     etcd_defrag_threshold_ratio="0.5")) == []
+
+
+def test_each_bad_drill_or_defrag_setting_is_named_with_what_to_give():
+    def problems(**changed):
+        return maintenance_problems(dict(DRILL_AND_DEFRAG, **changed))
+
+    assert "etcd_backup_drill_interval is '10d'" in problems(etcd_backup_drill_interval="10d")[0]
+    assert "etcd_backup_max_age is '1 day'" in problems(etcd_backup_max_age="1 day")[0]
+    assert "etcd_defrag_interval is '5h'" in problems(etcd_defrag_interval="5h")[0]
+    assert "etcd_defrag_threshold_bytes is -1" in problems(etcd_defrag_threshold_bytes=-1)[0]
+    assert "etcd_defrag_threshold_ratio is 1" in problems(etcd_defrag_threshold_ratio=1)[0]
+    assert "etcd_defrag_threshold_ratio is 'half'" in problems(etcd_defrag_threshold_ratio="half")[0]
+
+
+def test_drills_without_backups_and_defragmentation_turned_off_are_not_checked():
+    assert problems_of(etcd_backup_enabled=False, etcd_backup_password="", etcd_backup_drill_interval="10d") == []
+    assert problems_of(etcd_defrag_enabled=False, etcd_defrag_interval="5h") == []
+
+
+def problems_of(**changed):
+    return maintenance_problems(dict(DRILL_AND_DEFRAG, **changed))
