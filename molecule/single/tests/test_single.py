@@ -127,6 +127,7 @@ def test_a_backup_is_found_by_the_time_it_was_taken_and_none_before_the_first(ho
     assert json.loads(host.check_output("/usr/local/sbin/etcd-backup --find %s" % latest["time"]))["id"] == latest["id"]
     assert json.loads(host.check_output("/usr/local/sbin/etcd-backup --find 2000-01-01T00:00")) == {}
 
+
 def test_a_restore_drill_of_the_latest_backup_passes_on_etcd_3_4_with_authentication_on(host):
     assert host.service("etcd-backup-drill.timer").is_enabled and host.service("etcd-backup-drill.timer").is_running
     drill = json.loads(host.check_output("/usr/local/sbin/etcd-backup --drill-now 2>/dev/null").splitlines()[-1])
