@@ -57,19 +57,19 @@ sanity: venv
 	bash tests/sanity/run
 
 preflight: venv
-	pytest -q tests/playbooks
+	pytest -q --durations=10 tests/playbooks
 
 lint: venv
 	ansible-lint
 
 integration: venv
 	bash lab/testbed binaries
-	pytest -q tests/integration
+	pytest -q --durations=10 tests/integration
 
 # Refusals and rolling flows under a write load, on a 3-member lab of their own (etcd-test-1..3).
 lab-tests: venv
 	bash lab/testbed all
-	pytest -q tests/lab
+	pytest -q --durations=30 tests/lab
 
 # Each scenario on one Debian release (the etcd it runs does not depend on it): one member (etcd 3.4 from an
 # archive, authentication on) and three on Debian 12, five members and Debian's own package on Debian 13.
