@@ -44,8 +44,7 @@ IMAGE = "quorum-etcd-node:${MOLECULE_IMAGE:-bookworm}"
 SCENARIOS = {
     "single": (["etcd-single"], 11, IMAGE),
     "cluster": (["etcd-cluster-%d" % n for n in (1, 2, 3)], 12, IMAGE),
-    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)], 13, IMAGE),
-    "package": (["etcd-package"], 14, "quorum-etcd-node:trixie"),
+    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)], 13, "quorum-etcd-node:trixie"),
 }
 
 # NODE's keys as `docker run` options for lab/testbed; the others are molecule's own (the image's CMD is systemd).

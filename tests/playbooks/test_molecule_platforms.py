@@ -24,7 +24,7 @@ def test_the_scenarios_and_the_testbed_are_as_written():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("scenario", ["single", "cluster", "five", "package"])
+@pytest.mark.parametrize("scenario", ["single", "cluster", "five"])
 def test_every_node_of_a_scenario_is_the_shared_host_on_its_own_address(scenario):
     generator = load_generator()
     with open(os.path.join(REPO, "molecule", scenario, "molecule.yml"), encoding="utf-8") as stream:
