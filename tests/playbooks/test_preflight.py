@@ -69,63 +69,96 @@ def assert_refused_before_any_host(result, tmp_path, message):
     assert not (tmp_path / "pki").exists()
 
 
-@pytest.mark.parametrize(
-    "hosts, group_vars, message",
-    [
-        (
-            {**absent(1, etcd_name="etcd-a"), **absent(2, etcd_name="etcd-a"), **absent(3)},
-            {},
-            "member name etcd-a is used by quorum-preflight-absent-1, quorum-preflight-absent-2",
-        ),
-        (
-            {**absent(1), **absent(2, etcd_address="10.9.9.1"), **absent(3)},
-            {},
-            "peer URL https://10.9.9.1:2380 is used by quorum-preflight-absent-1, quorum-preflight-absent-2",
-        ),
-        (three(), {"etcd_peer_port": 2379}, "quorum-preflight-absent-1 uses port 2379 for both etcd_client_port and etcd_peer_port"),
-        (three(), {"etcd_pki_key_type": "DSA"}, "etcd_pki_key_type must be one of: RSA, EC, got: DSA"),
-        (three(), {"etcd_pki_ca_key_curve": "secp999"}, "etcd_pki_ca_key_curve must be one of: prime256v1, secp384r1, secp521r1"),
-        (three(), {"etcd_pki_cert_days": 2000}, "etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days (1460)"),
-        (three(), {"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
-        (three(), {"etcd_install_source": "github"}, "etcd_install_source must be one of: release, archive, package"),
-        (three(), {"etcd_protocol": "http"}, "etcd_protocol must be one of: https, got: http"),
-        (three(), {"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: nothing read it"),
-        (three(), {"etcd_log_level": "loud"}, "etcd_log_level must be one of: debug, info, warn, error, panic, fatal"),
-        ({}, {}, "the inventory group etcd has no hosts"),
-        (three(), {"etcd_roles": [{"name": "app", "permissions": [{"key": "/app/", "prefix": True, "access": "admin"}]}]},
-         "etcd_roles -> permissions -> access must be one of: read, write, readwrite, got: admin"),
-        (three(), {"etcd_users": [{"name": "ops", "roles": ["operators"]}]},
-         "etcd_users: user ops has the role operators, which neither etcd_roles nor etcd_clients declares"),
-        (three(), {"etcd_clients": [{"name": "billing", "prefix": "billing/"}]},
-         "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
-        (three(), {"etcd_auth_enabled": True}, "etcd_auth_enabled is true but etcd_root_password is empty"),
-        (three(), {"etcd_pki_clients": ["app"]}, "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
-        (three(), {"etcd_version": "3.4.23", "etcd_tls_min_version": "TLS1.3"},
-         "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set"),
-        (three(), {"etcd_tls_cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"]},
-         "etcd_tls_cipher_suites must be one or more of: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
-        (three(), {"etcd_pki_ca_rotation": "sign"},
-         "etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run the trust "
-         "stage first"),
-        (three(), {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": ["office"]},
-         "etcd_firewall_client_networks: 'office' is neither an IP address nor a network in CIDR notation"),
-        (three(), {"etcd_backup_enabled": True},
-         "etcd_backup_password is empty: the backups are encrypted with it (restic)"),
-        (three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_interval": "5h"},
-         "etcd_backup_interval is '5h': give minutes that divide an hour (15m, 30m), hours that divide a day"),
-        (three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_max_age": "a day"},
-         "etcd_backup_max_age is 'a day': give a duration such as 13h or 2d"),
-        (three(), {"etcd_defrag_threshold_ratio": 1.5},
-         "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
-    ],
-    ids=["duplicate-name", "duplicate-address", "port-twice", "key-type", "curve", "cert-outlives-ca", "version",
-         "install-source", "no-tls", "retired-variable", "config-setting", "empty-group", "unknown-permission",
-         "undeclared-role", "client-prefix", "auth-without-root", "retired-client-list", "tls13-on-3.4",
-         "weak-cipher", "ca-sign-before-trust", "firewall-network-name", "backup-without-password",
-         "backup-interval", "backup-max-age", "defrag-ratio"],
-)
-def test_bad_input_is_refused_by_name(tmp_path, hosts, group_vars, message):
-    assert_refused_before_any_host(run_cluster(tmp_path, hosts, group_vars), tmp_path, message)
+# (id, hosts, group vars, what the refusal says)
+CASES = [
+    ("duplicate-name", {**absent(1, etcd_name="etcd-a"), **absent(2, etcd_name="etcd-a"), **absent(3)}, {},
+     "member name etcd-a is used by quorum-preflight-absent-1, quorum-preflight-absent-2"),
+    ("duplicate-address", {**absent(1), **absent(2, etcd_address="10.9.9.1"), **absent(3)}, {},
+     "peer URL https://10.9.9.1:2380 is used by quorum-preflight-absent-1, quorum-preflight-absent-2"),
+    ("port-twice", three(), {"etcd_peer_port": 2379},
+     "quorum-preflight-absent-1 uses port 2379 for both etcd_client_port and etcd_peer_port"),
+    ("key-type", three(), {"etcd_pki_key_type": "DSA"}, "etcd_pki_key_type must be one of: RSA, EC, got: DSA"),
+    ("curve", three(), {"etcd_pki_ca_key_curve": "secp999"},
+     "etcd_pki_ca_key_curve must be one of: prime256v1, secp384r1, secp521r1"),
+    ("cert-outlives-ca", three(), {"etcd_pki_cert_days": 2000},
+     "etcd_pki_cert_days (2000) is longer than etcd_pki_ca_days (1460)"),
+    ("version", three(), {"etcd_version": "3.5"}, "etcd_version is 3.5: give a release like 3.5.16"),
+    ("install-source", three(), {"etcd_install_source": "github"},
+     "etcd_install_source must be one of: release, archive, package"),
+    ("no-tls", three(), {"etcd_protocol": "http"}, "etcd_protocol must be one of: https, got: http"),
+    ("retired-variable", three(), {"etcd_discovery_srv": "example.com"},
+     "etcd_discovery_srv is no more: nothing read it"),
+    ("config-setting", three(), {"etcd_log_level": "loud"},
+     "etcd_log_level must be one of: debug, info, warn, error, panic, fatal"),
+    ("empty-group", {}, {}, "the inventory group etcd has no hosts"),
+    ("unknown-permission", three(),
+     {"etcd_roles": [{"name": "app", "permissions": [{"key": "/app/", "prefix": True, "access": "admin"}]}]},
+     "etcd_roles -> permissions -> access must be one of: read, write, readwrite, got: admin"),
+    ("undeclared-role", three(), {"etcd_users": [{"name": "ops", "roles": ["operators"]}]},
+     "etcd_users: user ops has the role operators, which neither etcd_roles nor etcd_clients declares"),
+    ("client-prefix", three(), {"etcd_clients": [{"name": "billing", "prefix": "billing/"}]},
+     "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
+    ("auth-without-root", three(), {"etcd_auth_enabled": True},
+     "etcd_auth_enabled is true but etcd_root_password is empty"),
+    ("retired-client-list", three(), {"etcd_pki_clients": ["app"]},
+     "etcd_pki_clients is no more: give each application as an entry of etcd_clients"),
+    ("tls13-on-3.4", three(), {"etcd_version": "3.4.23", "etcd_tls_min_version": "TLS1.3"},
+     "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set"),
+    ("weak-cipher", three(), {"etcd_tls_cipher_suites": ["TLS_RSA_WITH_AES_128_CBC_SHA"]},
+     "etcd_tls_cipher_suites must be one or more of: TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+    ("ca-sign-before-trust", three(), {"etcd_pki_ca_rotation": "sign"},
+     "etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run the trust "
+     "stage first"),
+    ("firewall-network-name", three(), {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": ["office"]},
+     "etcd_firewall_client_networks: 'office' is neither an IP address nor a network in CIDR notation"),
+    ("backup-without-password", three(), {"etcd_backup_enabled": True},
+     "etcd_backup_password is empty: the backups are encrypted with it (restic)"),
+    ("backup-interval", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_interval": "5h"},
+     "etcd_backup_interval is '5h': give minutes that divide an hour (15m, 30m), hours that divide a day"),
+    ("backup-max-age", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_max_age": "a day"},
+     "etcd_backup_max_age is 'a day': give a duration such as 13h or 2d"),
+    ("defrag-ratio", three(), {"etcd_defrag_threshold_ratio": 1.5},
+     "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
+]
+
+# The cases one check refuses together share a run, in the order the checks run; a case with hosts of its own, or
+# that sets a variable another sets, runs alone. Each case's own words must be in its run's refusal.
+BATCHES = [
+    ["duplicate-name"],
+    ["duplicate-address"],
+    ["empty-group"],
+    ["port-twice"],
+    ["install-source", "no-tls"],
+    ["version", "retired-variable", "client-prefix", "retired-client-list"],
+    ["key-type", "curve"],
+    ["cert-outlives-ca"],
+    ["ca-sign-before-trust"],
+    ["config-setting", "weak-cipher"],
+    ["tls13-on-3.4"],
+    ["firewall-network-name"],
+    ["unknown-permission"],
+    ["undeclared-role", "auth-without-root"],
+    ["backup-without-password", "defrag-ratio"],
+    ["backup-interval"],
+    ["backup-max-age"],
+]
+CASE = {case[0]: case for case in CASES}
+
+
+def test_every_case_is_in_one_batch():
+    assert sorted(name for batch in BATCHES for name in batch) == sorted(CASE)
+
+
+@pytest.mark.parametrize("names", BATCHES, ids=["+".join(batch) for batch in BATCHES])
+def test_bad_input_is_refused_by_name(tmp_path, names):
+    hosts = CASE[names[0]][1]
+    group_vars = {}
+    for name in names:
+        assert CASE[name][1] == hosts and not set(CASE[name][2]) & set(group_vars), "%s cannot share a run" % name
+        group_vars.update(CASE[name][2])
+    result = run_cluster(tmp_path, hosts, group_vars)
+    for name in names:
+        assert_refused_before_any_host(result, tmp_path, CASE[name][3])
 
 
 def test_single_node_playbook_refuses_a_cluster(tmp_path):
