@@ -147,7 +147,8 @@ BATCHES = [
 def merged(names):
     """The extra vars and host vars of the cases together (their etcd_extra_config mappings merged)."""
     extra_vars, hostvars = {}, {}
-    for _, case_vars, case_hostvars, _ in (CASE[name] for name in names):
+    for name in names:
+        case_vars, case_hostvars = CASE[name][1], CASE[name][2]
         for key, value in case_vars.items():
             if isinstance(value, dict) and isinstance(extra_vars.get(key), dict):
                 value = dict(extra_vars[key], **value)
