@@ -144,6 +144,9 @@ BATCHES = [
 ]
 
 
+CASE = {case[0]: case for case in CASES}
+
+
 def merged(names):
     """The extra vars and host vars of the cases together (their etcd_extra_config mappings merged)."""
     extra_vars, hostvars = {}, {}
@@ -158,9 +161,6 @@ def merged(names):
         for host, values in case_hostvars.items():
             hostvars.setdefault(host, {}).update(values)
     return extra_vars, hostvars
-
-
-CASE = {case[0]: case for case in CASES}
 
 
 def test_every_case_is_in_one_batch():
