@@ -25,6 +25,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from typing import Callable
 
 import boto3
 
@@ -242,16 +243,6 @@ def backups(cluster, node: str) -> list:
     return json.loads(cluster.sh(node, "set -a; . /etc/etcd/backup.env; restic -o s3.bucket-lookup=path snapshots --json --tag etcd"))
 
 
-def fire_timers(cluster, nodes) -> dict:
-    """Starts the backup service on the nodes at once, as their timers would; what each printed."""
-    started = {node: subprocess.Popen(["docker", "exec", node, "sh", "-c",
-                                       "systemctl start etcd-backup.service && journalctl -t etcd-backup -n 1 -o cat"],
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for node in nodes}
-    said = {node: process.communicate(timeout=120)[0] for node, process in started.items()}
-    assert all(process.returncode == 0 for process in started.values()), said
-    return said
-
-
 def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_takes_it_with_one_down(old, s3):
     endpoint, client = s3
     refused = old.playbook(playbook=BACKUP)
@@ -268,10 +259,10 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
     first = next(iter(old.nodes))
     old.etcdctl(first, "put", "/backup/canary", canary)
 
-    said = fire_timers(old, old.nodes)
+    said = fire(old, "etcd-backup", old.nodes)
     (taken,) = backups(old, first)
     taker = next(tag.split("=", 1)[1] for tag in taken["tags"] if tag.startswith("member="))
-    assert sum("backup is taken" in text for text in said.values()) == 2, said
+    assert sum("backup is taken" in lines[-1].get("skipped", "") for lines in said.values()) == 2, said
     stored = [client.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read()
               for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert len(stored) > 3 and not any(canary.encode() in data for data in stored)
@@ -281,7 +272,7 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
     try:
         others = [node for node in old.nodes if node != taker]
         old.etcdctl(others[0], "del", "quorum.etcd/backup-taken")  # as its lease would expire
-        fire_timers(old, others)
+        fire(old, "etcd-backup", others)
         (kept,) = backups(old, others[0])
         assert kept["id"] != taken["id"] and "member=%s" % taker not in kept["tags"], kept
     finally:
@@ -364,15 +355,25 @@ def defrag_count(cluster, node: str) -> int:
     return int(float(re.search(r"^etcd_disk_backend_defrag_duration_seconds_count (\S+)$", text, re.M).group(1)))
 
 
-def fire(cluster, unit: str, nodes) -> dict:
-    """Starts unit on the nodes at once, as their timers would; the JSON lines each printed this time."""
-    since = cluster.sh(next(iter(nodes)), "date +%s").strip()
+def fire(cluster, unit: str, nodes, finished: Callable[[list], bool] = bool) -> dict:
+    """Starts unit on the nodes at once, as their timers would; the JSON lines each printed this time, once finished(lines)
+    holds for every node: journald may file a unit's last lines a moment after the unit has ended."""
+    since = cluster.sh(next(iter(nodes)), "date +%s.%N").strip()
     started = {node: subprocess.Popen(["docker", "exec", node, "sh", "-c", "systemctl start %s.service" % unit],
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for node in nodes}
     for node, process in started.items():
         assert process.wait(timeout=300) == 0, (node, process.stdout.read(), cluster.sh(node, "journalctl -t %s -n 5 -o cat" % unit))
-    return {node: [json.loads(line) for line in cluster.sh(node, "journalctl -t %s --since @%s -o cat" % (unit, since)).splitlines()
-                   if line.startswith("{")] for node in nodes}
+    said = {node: [] for node in nodes}
+
+    def all_said() -> bool:
+        for node in nodes:
+            if not finished(said[node]):
+                said[node] = [json.loads(line) for line in cluster.sh(node, "journalctl -t %s --since @%s -o cat" % (unit, since))
+                              .splitlines() if line.startswith("{")]
+        return all(finished(lines) for lines in said.values())
+
+    cluster.wait(all_said, timeout=30, what="every member's last words of %s in its journal" % unit)
+    return said
 
 
 def test_the_drill_timers_restore_the_latest_backup_once_and_backup_drill_yml_fails_on_a_stale_or_a_corrupt_one(old, s3):
@@ -416,7 +417,8 @@ def test_the_defrag_timers_defragment_each_member_with_free_space_once_one_at_a_
     load = old.write_load(rate=20.0, max_duration_s=300).start()
     try:
         old.wait(lambda: load.snapshot().acknowledged >= 10, 30, "the write load to get going")
-        said = fire(old, "etcd-defrag", old.nodes)
+        said = fire(old, "etcd-defrag", old.nodes, finished=lambda lines: bool(lines) and (
+            "skipped" in lines[0] or lines[-1].get("role") == "leader"))
     finally:
         result = load.stop()
         load.verify()
@@ -447,7 +449,8 @@ def test_a_nospace_alarm_is_cleared_by_the_leaders_defrag_timer_which_compacts_a
     delete_prefix(old, first, "/nospace/")
     the_leader = leader(old)
 
-    said = fire(old, "etcd-defrag", old.nodes)
+    said = fire(old, "etcd-defrag", old.nodes,
+                finished=lambda lines: bool(lines) and ("skipped" in lines[0] or "disarmed" in lines[-1]))
     assert all("the leader's timer recovers the cluster" in said[node][0]["skipped"]
                for node in old.nodes if node != the_leader), said
     assert said[the_leader][-1] == {"disarmed": "NOSPACE"}, said
