@@ -31,6 +31,7 @@ USER_AGENT = "ansible-quorum.etcd"
 AUTH_PROBE_USER = "quorum-etcd-auth-probe"
 # What etcd answers to a token issued before users, roles or permissions last changed.
 AUTH_OLD_REVISION = "revision of auth store is old"
+MEMBER_NOT_FOUND = "member not found"
 
 # gRPC status codes that etcd's gateway returns in {"code": N}.
 GRPC_FAILED_PRECONDITION = 9
@@ -430,7 +431,15 @@ class EtcdClient:
         self.call("/v3/cluster/member/promote", {"ID": str(member_id)}, endpoint)
 
     def member_remove(self, member_id: int) -> None:
-        self.call("/v3/cluster/member/remove", {"ID": str(member_id)})
+        """Removes a member. An endpoint that took the request but did not answer in time leaves the next one to
+        find the member gone already: that removal is this one."""
+        try:
+            self.call("/v3/cluster/member/remove", {"ID": str(member_id)})
+        except EtcdApiError as exc:
+            if MEMBER_NOT_FOUND not in exc.server_message:
+                raise
+            if any(member["id_decimal"] == member_id for member in self.member_list()[1]):
+                raise
 
     def move_leader(self, target_id: int, leader_endpoint: str) -> None:
         """Hands leadership to ``target_id``; etcd takes the request only at the leader."""

@@ -275,3 +275,28 @@ def test_auth_status_is_asked_only_of_a_cluster_of_version_3_5(monkeypatch, clus
     monkeypatch.setattr(client, "call", call)
     assert client.auth_enabled() is asks_status
     assert ("/v3/auth/status" in paths) is asks_status
+
+
+NOT_FOUND = {"error": "etcdserver: member not found", "message": "etcdserver: member not found", "code": 5}
+
+
+def test_a_removal_that_timed_out_at_one_endpoint_and_is_found_done_at_the_next_succeeds():
+    def behaviour(endpoint, path, body):
+        if endpoint == "https://a:2379":
+            return TimeoutError("timed out")
+        if path == "/v3/cluster/member/remove":
+            return http_error(endpoint + path, 404, NOT_FOUND)
+        return {"header": {"cluster_id": "1"}, "members": [{"ID": "2", "name": "m2", "peerURLs": ["https://b:2380"]}]}
+    client, transport = client_with(behaviour)
+    client.member_remove(1)
+    assert [call[1] for call in transport.calls] == ["/v3/cluster/member/remove"] * 2 + ["/v3/cluster/member/list"] * 2
+
+
+def test_a_member_not_found_that_is_still_listed_is_refused():
+    def behaviour(endpoint, path, body):
+        if path == "/v3/cluster/member/remove":
+            return http_error(endpoint + path, 404, NOT_FOUND)
+        return {"header": {"cluster_id": "1"}, "members": [{"ID": "1", "name": "m1", "peerURLs": ["https://a:2380"]}]}
+    client = client_with(behaviour)[0]
+    with pytest.raises(ec.EtcdApiError, match="member not found"):
+        client.member_remove(1)
