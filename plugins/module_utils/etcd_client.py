@@ -32,6 +32,7 @@ AUTH_PROBE_USER = "quorum-etcd-auth-probe"
 # What etcd answers to a token issued before users, roles or permissions last changed.
 AUTH_OLD_REVISION = "revision of auth store is old"
 MEMBER_NOT_FOUND = "member not found"
+PEER_URLS_EXIST = "Peer URLs already exists"
 
 # gRPC status codes that etcd's gateway returns in {"code": N}.
 GRPC_FAILED_PRECONDITION = 9
@@ -419,8 +420,19 @@ class EtcdClient:
     # members --------------------------------------------------------------------------------------
 
     def member_add(self, peer_urls: list[str], learner: bool = False) -> dict:
-        """Adds a member (a learner when asked) and returns it; it has no name until it starts."""
-        answer = self.call("/v3/cluster/member/add", {"peerURLs": peer_urls, "isLearner": learner})
+        """Adds a member (a learner when asked) and returns it; it has no name until it starts. An endpoint that took
+        the request but did not answer in time leaves the next one to find the member there already: that member is
+        this one."""
+        try:
+            answer = self.call("/v3/cluster/member/add", {"peerURLs": peer_urls, "isLearner": learner})
+        except EtcdApiError as exc:
+            if PEER_URLS_EXIST not in exc.server_message:
+                raise
+            added = [member for member in self.member_list()[1]
+                     if set(member["peer_urls"]) == set(peer_urls) and member["is_learner"] == learner]
+            if len(added) != 1:
+                raise
+            return added[0]
         return normalize_member(answer["member"])
 
     def member_update(self, member_id: int, peer_urls: list[str]) -> None:

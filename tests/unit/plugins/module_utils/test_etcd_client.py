@@ -300,3 +300,30 @@ def test_a_member_not_found_that_is_still_listed_is_refused():
     client = client_with(behaviour)[0]
     with pytest.raises(ec.EtcdApiError, match="member not found"):
         client.member_remove(1)
+
+
+PEER_URLS_EXIST = {"error": "etcdserver: Peer URLs already exists", "message": "etcdserver: Peer URLs already exists",
+                   "code": 9}
+
+
+def test_an_addition_that_timed_out_at_one_endpoint_and_is_found_done_at_the_next_returns_that_member():
+    def behaviour(endpoint, path, body):
+        if endpoint == "https://a:2379":
+            return TimeoutError("timed out")
+        if path == "/v3/cluster/member/add":
+            return http_error(endpoint + path, 400, PEER_URLS_EXIST)
+        return {"header": {"cluster_id": "1"}, "members": [
+            {"ID": "2", "name": "m2", "peerURLs": ["https://b:2380"]},
+            {"ID": "3", "peerURLs": ["https://c:2380"], "isLearner": True}]}
+    client = client_with(behaviour)[0]
+    assert client.member_add(["https://c:2380"], learner=True)["id_decimal"] == 3
+
+
+def test_peer_urls_that_a_member_of_another_kind_has_are_refused():
+    def behaviour(endpoint, path, body):
+        if path == "/v3/cluster/member/add":
+            return http_error(endpoint + path, 400, PEER_URLS_EXIST)
+        return {"header": {"cluster_id": "1"}, "members": [{"ID": "3", "name": "m3", "peerURLs": ["https://c:2380"]}]}
+    client = client_with(behaviour)[0]
+    with pytest.raises(ec.EtcdApiError, match="Peer URLs already exists"):
+        client.member_add(["https://c:2380"], learner=True)
