@@ -9,9 +9,10 @@ name: etcd_ca_key_state
 short_description: Whether the CA key on the controller opens with the passphrase given
 version_added: 0.1.0
 description:
-  - Reads the CA key on the controller and says whether it is absent, unencrypted or encrypted, and whether
-    O(passphrase) opens it, so that a wrong passphrase is refused before any host changes rather than when a
-    certificate is next signed.
+  - Reads the CA key on the controller, or the one given in O(key_content), and says whether it is absent,
+    unencrypted or encrypted, whether O(passphrase) opens it and whether it is the key of the CA certificate, so
+    that a wrong passphrase or key is refused before any host changes rather than when a certificate is next
+    signed.
   - Needs the Python C(cryptography) library on the controller, as community.crypto does.
 options:
   _terms:
@@ -21,6 +22,17 @@ options:
     required: true
   passphrase:
     description: The passphrase the key should open with; empty for an unencrypted key.
+    type: str
+    default: ""
+  certificate:
+    description: Path of the CA certificate the key must belong to; not checked when not given or absent.
+    type: path
+  key_content:
+    description: The CA key itself (PEM), read instead of the file (the CA given in variables).
+    type: str
+    default: ""
+  certificate_content:
+    description: The CA certificate itself (PEM), read instead of O(certificate).
     type: str
     default: ""
 """
@@ -63,8 +75,11 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError("etcd_ca_key_state needs the Python cryptography library on the controller: %s"
                                      % CRYPTOGRAPHY_ERROR)
         self.set_options(var_options=variables, direct=kwargs)
+        passphrase = self.get_option("passphrase") or ""
+        key_pem = (self.get_option("key_content") or "").encode() or None
+        certificate_pem = (self.get_option("certificate_content") or "").encode() or None
         results = []
         for path in terms:
-            state, problem = ca_key_state(path, self.get_option("passphrase") or "")
+            state, problem = ca_key_state(path, passphrase, self.get_option("certificate"), key_pem, certificate_pem)
             results.append({"state": state, "problem": problem})
         return results

@@ -158,33 +158,52 @@ def certificates_due(
     return due
 
 
-def ca_key_state(path: str, passphrase: str) -> tuple[str, str]:
-    """(state, problem) of the CA key against etcd_pki_ca_key_passphrase: state is absent, unencrypted, legacy
-    (encrypted in OpenSSL's traditional PEM form, whose key is one MD5 pass over the passphrase) or encrypted
-    (PKCS#8); problem says why the roles cannot go on, or is ''."""
-    key_pem = _read(path)
+def ca_key_state(
+    path: str,
+    passphrase: str,
+    certificate_path: Optional[str] = None,
+    key_pem: Optional[bytes] = None,
+    certificate_pem: Optional[bytes] = None,
+) -> tuple[str, str]:
+    """(state, problem) of the CA key against etcd_pki_ca_key_passphrase and the CA certificate: state is absent,
+    unencrypted, legacy (encrypted in OpenSSL's traditional PEM form, whose key is one MD5 pass over the passphrase)
+    or encrypted (PKCS#8); problem says why the roles cannot go on, or is ''.
+
+    The key is read from path, or is key_pem (the CA given in variables, named so in the problems); the certificate
+    likewise from certificate_path or certificate_pem, and is not compared when neither is there."""
+    where = "the CA key %s" % path
+    if key_pem:
+        where = "etcd_pki_ca_private_key"
+    else:
+        key_pem = _read(path)
     if key_pem is None:
         return "absent", ""
     try:
-        _load_key(key_pem)
+        key = _load_key(key_pem)
+        state = "unencrypted"
     except TypeError:  # it is encrypted
-        pass
+        state = "legacy" if b"Proc-Type: 4,ENCRYPTED" in key_pem else "encrypted"
     except ValueError as error:
-        return "unreadable", "the CA key %s cannot be read (%s): restore it from your backup of etcd_pki_dir" % (
-            path, error)
-    else:
-        return "unencrypted", ""
-    if not passphrase:
-        return "encrypted", ("the CA key %s is encrypted, but etcd_pki_ca_key_passphrase is empty: give the "
-                             "passphrase it was encrypted with" % path)
-    try:
-        _load_key(key_pem, passphrase.encode())
-    except (TypeError, ValueError):
-        return "encrypted", ("etcd_pki_ca_key_passphrase does not decrypt the CA key %s: give the passphrase it was "
-                             "encrypted with" % path)
-    if b"Proc-Type: 4,ENCRYPTED" in key_pem:
-        return "legacy", ""
-    return "encrypted", ""
+        return "unreadable", "%s cannot be read (%s): restore it from your backup of etcd_pki_dir" % (where, error)
+    if state != "unencrypted":
+        if not passphrase:
+            return state, ("%s is encrypted, but etcd_pki_ca_key_passphrase is empty: give the passphrase it was "
+                           "encrypted with" % where)
+        try:
+            key = _load_key(key_pem, passphrase.encode())
+        except (TypeError, ValueError):
+            return state, ("etcd_pki_ca_key_passphrase does not decrypt %s: give the passphrase it was encrypted with"
+                           % where)
+    certificate_pem = certificate_pem or (_read(certificate_path) if certificate_path else None)
+    if certificate_pem:
+        try:
+            certificate = x509.load_pem_x509_certificate(certificate_pem)
+        except ValueError as error:
+            return state, "the CA certificate cannot be read (%s): give it in PEM" % error
+        if _public_bytes(certificate.public_key()) != _public_bytes(key.public_key()):
+            return state, ("%s is not the key of the CA certificate: give the key and the certificate of one CA"
+                           % where)
+    return state, ""
 
 
 def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ The members of these inventories answer SSH on a closed loopback port: a task th
 reach one would end as unreachable, so a run that fails with unreachable=0 touched no host.
 """
 
+import datetime
 import hashlib
 import http.server
 import json
@@ -13,6 +14,10 @@ import threading
 
 import pytest
 import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from ansible_run import ansible_playbook, folded
 
@@ -40,6 +45,26 @@ def run_cluster(tmp_path, hostvars, group_vars=None, playbook="cluster.yml", ext
     )
     result.output = result.stdout + result.stderr
     return result
+
+
+def new_ca(name="preflight CA"):
+    """A CA's certificate and unencrypted key, PEM, as an operator would give them in etcd_pki_ca_certificate and
+    etcd_pki_ca_private_key."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now)
+                   .not_valid_after(now + datetime.timedelta(days=1000))
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    return (certificate.public_bytes(serialization.Encoding.PEM).decode(),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption()).decode())
+
+
+CA_CERTIFICATE, CA_KEY = new_ca()
+ANOTHER_CA_KEY = new_ca("another CA")[1]
 
 
 def absent(n, **hostvars):
@@ -109,6 +134,13 @@ CASES = [
     ("ca-sign-before-trust", three(), {"etcd_pki_ca_rotation": "sign"},
      "etcd_pki_ca_rotation is sign, but no new CA is trusted yet (etcd_pki_dir has no ca-next.pem): run the trust "
      "stage first"),
+    ("ca-half-given", three(), {"etcd_pki_ca_certificate": CA_CERTIFICATE},
+     "etcd_pki_ca_certificate and etcd_pki_ca_private_key come together: give both"),
+    ("ca-key-of-another-ca", three(), {"etcd_pki_ca_certificate": CA_CERTIFICATE, "etcd_pki_ca_private_key": ANOTHER_CA_KEY},
+     "etcd_pki_ca_private_key is not the key of the CA certificate: give the key and the certificate of one CA"),
+    ("ca-rotation-from-variables", three(),
+     {"etcd_pki_ca_certificate": CA_CERTIFICATE, "etcd_pki_ca_private_key": CA_KEY, "etcd_pki_ca_rotation": "trust"},
+     "etcd_pki_ca_rotation makes the next CA key in etcd_pki_dir, which a controller that keeps nothing loses"),
     ("firewall-network-name", three(), {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": ["office"]},
      "etcd_firewall_client_networks: 'office' is neither an IP address nor a network in CIDR notation"),
     ("backup-without-password", three(), {"etcd_backup_enabled": True},
@@ -133,6 +165,9 @@ BATCHES = [
     ["key-type", "curve"],
     ["cert-outlives-ca"],
     ["ca-sign-before-trust"],
+    ["ca-half-given"],
+    ["ca-key-of-another-ca"],
+    ["ca-rotation-from-variables"],
     ["config-setting", "weak-cipher"],
     ["tls13-on-3.4"],
     ["firewall-network-name"],
@@ -159,6 +194,21 @@ def test_bad_input_is_refused_by_name(tmp_path, names):
     result = run_cluster(tmp_path, hosts, group_vars)
     for name in names:
         assert_refused_before_any_host(result, tmp_path, CASE[name][3])
+
+
+def test_a_ca_given_in_variables_is_refused_beside_another_in_etcd_pki_dir(tmp_path):
+    (tmp_path / "pki").mkdir()
+    (tmp_path / "pki" / "ca.pem").write_text(new_ca("the directory's CA")[0])
+    before = (tmp_path / "pki" / "ca.pem").read_text()
+    result = run_cluster(tmp_path, three(), {"etcd_pki_ca_certificate": CA_CERTIFICATE, "etcd_pki_ca_private_key": CA_KEY,
+                                             "etcd_pki_ca_key_passphrase": "unused"})
+    assert result.returncode != 0
+    assert ("etcd_pki_dir (%s) holds another CA than etcd_pki_ca_certificate: point etcd_pki_dir at an empty directory"
+            % (tmp_path / "pki")) in folded(result.output), result.output
+    assert "etcd_pki_ca_private_key is not encrypted, so etcd_pki_ca_key_passphrase opens nothing" in folded(result.output)
+    assert not re.search(r"unreachable=[1-9]", result.output), "a member was contacted:\n" + result.output
+    assert (tmp_path / "pki" / "ca.pem").read_text() == before
+    assert sorted(path.name for path in (tmp_path / "pki").iterdir()) == ["ca.pem"]
 
 
 def test_single_node_playbook_refuses_a_cluster(tmp_path):

@@ -196,6 +196,34 @@ def test_the_ca_key_state_tells_pkcs8_from_the_legacy_form(tmp_path):
     assert ca_key_state(str(path), "wrong")[1].startswith("etcd_pki_ca_key_passphrase does not decrypt the CA key")
 
 
+def test_a_ca_key_is_refused_beside_the_certificate_of_another_ca(tmp_path):
+    key, certificate = make_ca()
+    (tmp_path / "ca.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    encryption = serialization.BestAvailableEncryption(b"pw")
+    (tmp_path / "ca-key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
+    assert ca_key_state(str(tmp_path / "ca-key.pem"), "pw", str(tmp_path / "ca.pem")) == ("encrypted", "")
+    other_key = make_ca("another CA")[0]
+    (tmp_path / "ca-key.pem").write_bytes(_pem_key(other_key))
+    assert ca_key_state(str(tmp_path / "ca-key.pem"), "", str(tmp_path / "ca.pem")) == (
+        "unencrypted", "the CA key %s is not the key of the CA certificate: give the key and the certificate of one CA"
+        % (tmp_path / "ca-key.pem"))
+
+
+def test_a_ca_given_in_variables_is_read_from_them_and_named_so(tmp_path):
+    key, certificate = make_ca()
+    certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
+    unused = str(tmp_path / "absent.pem")
+    assert ca_key_state(unused, "", unused, _pem_key(key), certificate_pem) == ("unencrypted", "")
+    other_key = make_ca("another CA")[0]
+    assert ca_key_state(unused, "", unused, _pem_key(other_key), certificate_pem)[1].startswith(
+        "etcd_pki_ca_private_key is not the key of the CA certificate")
+    encrypted = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.BestAvailableEncryption(b"pw"))
+    assert ca_key_state(unused, "wrong", unused, encrypted, certificate_pem)[1] == (
+        "etcd_pki_ca_key_passphrase does not decrypt etcd_pki_ca_private_key: give the passphrase it was encrypted with")
+    assert ca_key_state(unused, "", unused, b"not a key", certificate_pem)[0] == "unreadable"
+
+
 def test_every_certificate_with_its_expiry_soonest_first(tmp_path, ca):
     (tmp_path / "ca.pem").write_bytes(ca[1].public_bytes(serialization.Encoding.PEM))
     (tmp_path / "members" / "etcd-1").mkdir(parents=True)
