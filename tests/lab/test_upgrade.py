@@ -5,7 +5,8 @@ before any change. Then recover.yml is refused while the cluster has its quorum;
 recover.yml is refused with a bad input, then rebuilds the cluster from the third and the two hosts join it again
 under a write load. Then the cluster takes its backups into a real S3 server (moto's) through the members' timers,
 one per interval whichever members fire, encrypted, one kept; and backup.yml takes one now. restore.yml refuses a
-corrupt snapshot, names the backup it would restore under --check, then brings every member back to that backup.
+corrupt snapshot and a backup no repository has, names the backup it would restore under --check, then brings every
+member back to the backup taken at or before a time.
 The drill timers restore the latest backup once; backup_drill.yml fails on a stale one and on a corrupt one. The
 defrag timers defragment each member once, one at a time, the leader last, under a write load; a NOSPACE alarm
 (the quota is 64 MiB here) is cleared by the leader's. Last, backups and defragmentation turned off leave nothing of
@@ -280,17 +281,17 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
     old.wait(old.healthy, timeout=60, what="the cluster to be healthy")
 
 
-def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_then_restores_that_backup_by_its_id(old, s3, tmp_path):
+def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and_an_unknown_backup_then_restores_it_by_time(old, s3, tmp_path):
     first = next(iter(old.nodes))
     old.etcdctl(first, "put", "/restore/before", "kept")
     run = old.playbook(playbook=BACKUP)
     assert run.rc == 0, run.output
-    shown = re.search(r"Backup (\w+) of the cluster etcd-upgrade, taken by etcd-test-\d at \S+: revision (\d+), (\d+) keys, "
+    shown = re.search(r"Backup (\w+) of the cluster etcd-upgrade, taken by etcd-test-\d at (\S+): revision (\d+), (\d+) keys, "
                       r"(\d+) bytes, in s3:%s/%s/etcd-upgrade" % (s3[0], BUCKET), run.text)
     assert shown, run.output
     (latest,) = backups(old, first)
     assert latest["id"].startswith(shown.group(1))
-    keys_at_backup = int(shown.group(3))
+    taken_at, keys_at_backup = shown.group(2), int(shown.group(4))
     assert key_count(old, first) == keys_at_backup  # nothing was written since
     old.etcdctl(first, "put", "/restore/after", "gone")
     before = status(old, first)["header"]
@@ -309,14 +310,18 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_the
     assert "etcd_restore_snapshot %s fails its integrity check" % corrupt in refused.text, refused.output
     assert restarted(units, old.units()) == []
 
-    # A check names the backup it would restore, and ends there.
-    checked = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": "latest"}, playbook=RESTORE,
-                           args=("--check",))
+    # A backup no repository has is refused, and a check names the backup it would restore; neither changes a member.
+    unknown = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": "feedc0de"}, playbook=RESTORE)
+    assert unknown.rc != 0
+    assert "etcd_restore_backup is feedc0de, which is in no member's repository" in unknown.text, unknown.output
+    checked = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": latest["short_id"]},
+                           playbook=RESTORE, args=("--check",))
     assert checked.rc == 0, checked.output
-    assert "etcd_restore_backup latest is backup %s of" % latest["short_id"] in checked.text, checked.output
+    assert "etcd_restore_backup %s is backup %s of" % (latest["short_id"], latest["short_id"]) in checked.text, checked.output
     assert restarted(units, old.units()) == []
 
-    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": latest["short_id"]}, playbook=RESTORE)
+    # The backup taken at or before a time (UTC): the one backup.yml took.
+    run = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_backup": taken_at}, playbook=RESTORE)
     assert run.rc == 0, run.output
     assert old.healthy()
     assert old.etcdctl(first, "get", "/restore/before", "--print-value-only").strip() == "kept"

@@ -229,7 +229,7 @@ def test_a_restore_needs_its_confirmation_and_a_snapshot_before_any_host(tmp_pat
     assert_refused_before_any_host(unconfirmed, tmp_path, "set -e etcd_restore_confirm=true and name the snapshot")
     unnamed = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={"etcd_restore_confirm": True})
     assert_refused_before_any_host(unnamed, tmp_path, "either a file (-e etcd_restore_snapshot=PATH) or a backup "
-                                                      "(-e etcd_restore_backup=ID, or latest)")
+                                                      "(-e etcd_restore_backup=ID, latest, or a time such as 2026-11-26T14:05 in UTC)")
     both = run_cluster(tmp_path, three(), playbook="restore.yml", extra_vars={
         "etcd_restore_confirm": True, "etcd_restore_snapshot": "/s.db", "etcd_restore_backup": "latest"})
     assert_refused_before_any_host(both, tmp_path, "either a file (-e etcd_restore_snapshot=PATH) or a backup")
