@@ -7,14 +7,20 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import time
 
 import pytest
 
-from etcdlab import Member, bin_dir, run_tasks
+from etcdlab import COLLECTIONS, REPO, Member, bin_dir, run_tasks
+
+sys.path.insert(0, str(COLLECTIONS))
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdClient  # noqa: E402 pylint: disable=wrong-import-position
 
 MODULE = "quorum.etcd.etcd_snapshot"
 INFO = "quorum.etcd.etcd_snapshot_info"
+# What the backup script checks each snapshot with, on the member.
+SNAPSHOT_CHECK = REPO / "roles" / "etcd_maintenance" / "files" / "etcd_snapshot_check.py"
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +79,35 @@ def test_save_status_and_retention(cluster, tmp_path):
     out = subprocess.run([tool, "snapshot", "status", "-w", "json", target], capture_output=True, text=True,
                          env=dict(os.environ, ETCDCTL_API="3"), check=True).stdout
     assert json.loads(out.strip().splitlines()[-1])["revision"] == saved["revision"]
+
+
+def test_the_backups_snapshot_check_reads_the_revision_and_size_etcds_own_tool_reads(cluster, tmp_path):
+    client = EtcdClient(**cluster.conn())
+    for n in range(1500):  # enough for a key bucket of branch and leaf pages
+        client.put("/check/%04d" % n, "v" * 100)
+    target = tmp_path / "check.db"
+    cluster.etcdctl("snapshot", "save", str(target))
+    kind, tool = next(iter(tools(cluster).items()))
+    status = json.loads(subprocess.run([tool, "snapshot", "status", "-w", "json", str(target)], capture_output=True,
+                                       text=True, env=dict(os.environ, ETCDCTL_API="3"), check=True).stdout.strip().splitlines()[-1])
+    checked = subprocess.run(["python3", str(SNAPSHOT_CHECK), str(target)], capture_output=True, text=True, check=True)
+    assert json.loads(checked.stdout) == {"hash": "valid", "revision": status["revision"], "size": status["totalSize"]}
+    assert status["revision"] >= 1500
+
+    damaged = bytearray(target.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    (tmp_path / "damaged.db").write_bytes(bytes(damaged))
+    refused = subprocess.run(["python3", str(SNAPSHOT_CHECK), str(tmp_path / "damaged.db")], capture_output=True, text=True,
+                             check=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.strip() == ("%s fails etcd's integrity check: its sha256 does not match (a damaged or cut "
+                                      "snapshot)" % (tmp_path / "damaged.db"))
+    # A file with a right hash that is no bbolt database.
+    junk = b"\0" * 8192
+    (tmp_path / "junk.db").write_bytes(junk + hashlib.sha256(junk).digest())
+    refused = subprocess.run(["python3", str(SNAPSHOT_CHECK), str(tmp_path / "junk.db")], capture_output=True, text=True,
+                             check=False)
+    assert refused.returncode == 1 and "is not an etcd snapshot: no valid bbolt meta page" in refused.stderr
 
 
 def test_status_of_damaged_file_and_without_tool(cluster, tmp_path):

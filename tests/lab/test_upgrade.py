@@ -473,7 +473,8 @@ def test_backups_drills_and_defragmentation_turned_off_leave_nothing_of_theirs_b
     run = old.playbook()
     assert run.rc == 0, run.output
     for node in old.nodes:
-        left = old.sh(node, "ls /usr/local/sbin/etcd-backup /usr/local/sbin/etcd-defrag /etc/etcd/backup.env "
+        left = old.sh(node, "ls /usr/local/sbin/etcd-backup /usr/local/lib/etcd-snapshot-check.py /usr/local/sbin/etcd-defrag "
+                            "/etc/etcd/backup.env "
                             "/etc/systemd/system/etcd-backup* /etc/systemd/system/etcd-defrag* "
                             "/var/lib/prometheus/node-exporter/etcd_backup_drill.prom 2>/dev/null; "
                             "systemctl list-units --all --no-legend 'etcd-backup*' 'etcd-defrag*'", check=False)
