@@ -211,6 +211,25 @@ def test_a_ca_given_in_variables_is_refused_beside_another_in_etcd_pki_dir(tmp_p
     assert sorted(path.name for path in (tmp_path / "pki").iterdir()) == ["ca.pem"]
 
 
+def test_a_ca_key_that_is_not_the_ca_certificates_is_refused_unless_a_sign_stage_stopped_half_way(tmp_path):
+    old_certificate, old_key = new_ca("old CA")
+    new_certificate, new_key = new_ca("new CA")
+    pki = tmp_path / "pki"
+    pki.mkdir()
+    (pki / "ca.pem").write_text(new_certificate)  # the sign stage moved the new CA in, and stopped before its key
+    (pki / "ca-key.pem").write_text(old_key)
+    mismatch = "the CA key %s is not the key of the CA certificate" % (pki / "ca-key.pem")
+    refused = run_cluster(tmp_path, three())
+    assert refused.returncode != 0 and mismatch in folded(refused.output), refused.output
+    assert not re.search(r"unreachable=[1-9]", refused.output), "a member was contacted:\n" + refused.output
+    (pki / "ca-next.pem").write_text(new_certificate)
+    (pki / "ca-next-key.pem").write_text(new_key)
+    (pki / "ca-previous.pem").write_text(old_certificate)
+    resumed = run_cluster(tmp_path, three(), {"etcd_pki_ca_rotation": "sign"})
+    # Past every check, to the members (which do not answer here).
+    assert mismatch not in folded(resumed.output) and re.search(r"unreachable=[1-9]", resumed.output), resumed.output
+
+
 def test_single_node_playbook_refuses_a_cluster(tmp_path):
     result = run_cluster(tmp_path, three(), playbook="single_node.yml")
     assert_refused_before_any_host(result, tmp_path, "single_node.yml deploys one member, and the group etcd has 3")
