@@ -83,10 +83,13 @@ def test_save_status_and_retention(cluster, tmp_path):
 
 def test_the_backups_snapshot_check_reads_the_revision_and_size_etcds_own_tool_reads(cluster, tmp_path):
     client = EtcdClient(**cluster.conn())
-    for n in range(1500):  # enough for a key bucket of branch and leaf pages
-        client.put("/check/%04d" % n, "v" * 100)
-    target = tmp_path / "check.db"
-    cluster.etcdctl("snapshot", "save", str(target))
+    try:
+        for n in range(1500):  # enough for a key bucket of branch and leaf pages
+            client.put("/check/%04d" % n, "v" * 100)
+        target = tmp_path / "check.db"
+        cluster.etcdctl("snapshot", "save", str(target))
+    finally:
+        client.delete("/check/", prefix=True)  # the module's other tests count the cluster's 12 keys
     kind, tool = next(iter(tools(cluster).items()))
     status = json.loads(subprocess.run([tool, "snapshot", "status", "-w", "json", str(target)], capture_output=True,
                                        text=True, env=dict(os.environ, ETCDCTL_API="3"), check=True).stdout.strip().splitlines()[-1])
