@@ -192,8 +192,10 @@ def read_bootstrap_settings(config_path: str) -> dict:
 def restart_pending(unit: dict, watched: list) -> tuple:
     """(pending, reason): whether etcd fails to run (systemd keeps restarting it, or gave up), or a watched
     file changed after its process started. A unit stopped on purpose is not pending: it is started."""
-    # activating (start) is a member still starting, perhaps replaying a large database: not a failure.
-    if unit.get("exists") and (unit["active_state"] == "failed" or unit.get("sub_state") == "auto-restart"):
+    # activating (start) is a member still starting, perhaps replaying a large database: not a failure. A unit
+    # that systemd restarts in a loop passes through start-pre between its waits: read there, it is failing too.
+    looping = unit.get("sub_state") == "auto-restart" or (unit.get("sub_state") == "start-pre" and unit.get("restarts", 0) > 0)
+    if unit.get("exists") and (unit["active_state"] == "failed" or looping):
         return True, "etcd is %s (%s)" % (unit["active_state"], unit.get("sub_state", ""))
     if unit["active_state"] != "active" or not unit["started_at"]:
         return False, ""

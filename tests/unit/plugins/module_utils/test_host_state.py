@@ -27,14 +27,17 @@ def test_a_stopped_member_has_no_pending_restart(tmp_path):
     assert etcd_host_info.restart_pending(unit, [str(tmp_path / "f")]) == (False, "")
 
 
-def test_a_member_still_starting_is_not_pending(tmp_path):
-    unit = {"exists": True, "active_state": "activating", "sub_state": "start", "started_at": 0.0}
+@pytest.mark.parametrize("sub_state, restarts", [("start", 0), ("start", 3), ("start-pre", 0)])
+def test_a_member_still_starting_is_not_pending(sub_state, restarts):
+    """A member replaying its database after a crash (start, restarts > 0) is left to finish."""
+    unit = {"exists": True, "active_state": "activating", "sub_state": sub_state, "restarts": restarts, "started_at": 0.0}
     assert etcd_host_info.restart_pending(unit, []) == (False, "")
 
 
-@pytest.mark.parametrize("state, sub_state", [("failed", "failed"), ("activating", "auto-restart")])
+@pytest.mark.parametrize("state, sub_state", [("failed", "failed"), ("activating", "auto-restart"), ("activating", "start-pre")])
 def test_a_failing_member_is_pending_a_restart(state, sub_state):
-    unit = {"exists": True, "active_state": state, "sub_state": sub_state, "started_at": 0.0}
+    """start-pre after automatic restarts: a failing start step read between two of systemd's waits."""
+    unit = {"exists": True, "active_state": state, "sub_state": sub_state, "restarts": 2, "started_at": 0.0}
     assert etcd_host_info.restart_pending(unit, []) == (True, "etcd is %s (%s)" % (state, sub_state))
 
 
