@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import socket
@@ -142,6 +143,23 @@ def read_common_name(path: str, of: str = "subject") -> Optional[str]:
         return None
     names = [value for rdn in subject for key, value in rdn if key == "commonName"]
     return names[0] if names else None
+
+
+PEM_CERTIFICATE = re.compile(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
+
+
+def certificate_fingerprints(pem: str) -> list:
+    """The SHA-256 fingerprint (hex, of the DER form) of each certificate in the PEM text, in order."""
+    return [hashlib.sha256(ssl.PEM_cert_to_DER_cert(block)).hexdigest() for block in PEM_CERTIFICATE.findall(pem)]
+
+
+def read_certificate_fingerprints(path: str) -> list:
+    """certificate_fingerprints of the file at path; [] when there is none, or nothing in it to read."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as pem:
+            return certificate_fingerprints(pem.read())
+    except (OSError, ValueError):
+        return []
 
 
 def read_peer_allowed_common_name(config_path: str) -> Optional[str]:

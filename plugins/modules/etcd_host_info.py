@@ -57,6 +57,9 @@ options:
     type: list
     elements: path
     default: []
+  trusted_ca_file:
+    description: The CAs etcd trusts (its C(trusted-ca-file)), whose fingerprints are returned in RV(trusted_ca_fingerprints).
+    type: path
   managed_paths:
     description:
       - Paths whose kind, mode, owner, group and checksum are returned in RV(managed_paths), the current state that
@@ -200,6 +203,14 @@ certificate_issuers:
   returned: always
   type: dict
   sample: {/etc/ssl/etcd/etcd.pem: etcd-cluster CA}
+trusted_ca_fingerprints:
+  description:
+    - The SHA-256 fingerprint (hex, of the DER form) of each certificate in O(trusted_ca_file); empty when there is
+      none, or no O(trusted_ca_file) was given.
+  returned: always
+  type: list
+  elements: str
+  sample: [052364b060df9a69247b7ce7a9645761a32c7b3eee49e9b70aee742e30a2e74a]
 managed_paths:
   description: What the host has at each path of O(managed_paths), in the shape M(quorum.etcd.etcd_files) reads it.
   returned: always
@@ -217,8 +228,8 @@ import platform
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
-    read_addresses, read_bootstrap_settings, read_common_name, read_data_dir, read_listeners, read_peer_allowed_common_name,
-    read_timers, read_unit, read_version, restart_pending)
+    read_addresses, read_bootstrap_settings, read_certificate_fingerprints, read_common_name, read_data_dir, read_listeners,
+    read_peer_allowed_common_name, read_timers, read_unit, read_version, restart_pending)
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
@@ -234,6 +245,7 @@ def main():
             "peer_certificate": {"type": "path"},
             "config_file": {"type": "path"},
             "issued_certificates": {"type": "list", "elements": "path", "default": []},
+            "trusted_ca_file": {"type": "path"},
             "timers": {"type": "list", "elements": "str", "default": []},
         },
         supports_check_mode=True,
@@ -257,6 +269,8 @@ def main():
                                   if module.params["config_file"] else None),
         bootstrap_settings=read_bootstrap_settings(module.params["config_file"]) if module.params["config_file"] else {},
         certificate_issuers={path: read_common_name(path, of="issuer") for path in module.params["issued_certificates"]},
+        trusted_ca_fingerprints=(read_certificate_fingerprints(module.params["trusted_ca_file"])
+                                 if module.params["trusted_ca_file"] else []),
         timers=read_timers(module, module.params["timers"]),
     )
 

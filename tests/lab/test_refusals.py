@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from labtest import NODES, restarted
+from labtest import CA_PASSPHRASE, NODES, restarted
 
 FIRST, SECOND = NODES[0], NODES[1]
 
@@ -199,5 +199,38 @@ def test_a_host_that_cannot_be_reached_changes_no_member(lab, baseline):
     assert run.rc != 0
     assert re.search(r"fatal: \[etcd-test-4\]: (UNREACHABLE|FAILED)", run.output), run.output
     assert not re.search(r"changed: \[", run.output), run.output
+    assert lab.files() == files
+    assert restarted(units, lab.units()) == []
+
+
+def test_a_ca_the_members_do_not_trust_is_refused_before_anything_is_read_back_or_changed(lab, baseline, tmp_path):
+    """etcd_pki_dir of another cluster (an inventory copied with its PKI), whose CA has the same name and no
+    certificates of these members: its certificates would cut every member off."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    files, units = baseline
+    other = tmp_path / "other-pki"
+    other.mkdir()
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.load_pem_x509_certificate((lab.pki / "ca.pem").read_bytes()).subject
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(7)
+          .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).sign(key, hashes.SHA256()))
+    (other / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (other / "ca-key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.BestAvailableEncryption(CA_PASSPHRASE.encode())))
+    (other / "ca-key.pem").chmod(0o600)
+    before = sorted(path.name for path in other.iterdir())
+    run = lab.playbook(extra_vars={"etcd_pki_dir": str(other)})
+    assert run.rc != 0, run.output
+    for node in NODES:
+        assert "%s does not trust the CA in %s/ca.pem (%s)" % (node, other, ca.fingerprint(hashes.SHA256()).hex()) \
+            in run.text, run.output
+    assert not re.search(r"changed: \[", run.output), run.output
+    assert sorted(path.name for path in other.iterdir()) == before
     assert lab.files() == files
     assert restarted(units, lab.units()) == []

@@ -118,6 +118,35 @@ def test_the_common_name_of_a_certificate_is_read_with_the_standard_library(tmp_
     assert read_common_name(str(tmp_path / "junk.pem")) is None
 
 
+def test_the_fingerprints_of_a_bundle_are_those_of_its_certificates_in_order(tmp_path):
+    """What a member trusts, read on the member, compares with the controller's CA read by the filter."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from ansible_collections.quorum.etcd.plugins.filter.etcd_certificate_fingerprints import etcd_certificate_fingerprints
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_certificate_fingerprints
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cas = []
+    for _ in range(2):  # two CAs of the same name, as two clusters made by the same inventory would have
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "etcd-cluster CA")])
+        cas.append(x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .sign(key, hashes.SHA256()))
+    pems = [ca.public_bytes(serialization.Encoding.PEM).decode() for ca in cas]
+    fingerprints = [ca.fingerprint(hashes.SHA256()).hex() for ca in cas]
+    (tmp_path / "bundle.pem").write_text(pems[0] + "\n" + pems[1])
+    assert read_certificate_fingerprints(str(tmp_path / "bundle.pem")) == fingerprints
+    assert etcd_certificate_fingerprints(pems[1]) == fingerprints[1:]
+    assert read_certificate_fingerprints(str(tmp_path / "absent.pem")) == []
+    assert etcd_certificate_fingerprints("not a certificate") == []
+
+
 def test_the_peer_common_name_a_configuration_file_requires(tmp_path):
     from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_peer_allowed_common_name
 
