@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 # restic's --keep-within: years, months, days and hours, such as 30d or 1y6m.
 RETENTION = re.compile(r"^([0-9]+[ymdh])+$")
 INTERVAL = re.compile(r"^([0-9]+)([mhdw])$")
+# Go's GOMEMLIMIT: a malformed one stops restic at start.
+MEMORY_LIMIT = re.compile(r"^[0-9]+(B|KiB|MiB|GiB|TiB)?$")
 DURATION = re.compile(r"^([0-9]+)([smhdw])$")
 SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # A timer fires within this share of the interval after its time, so that the members' timers do not
@@ -85,6 +87,10 @@ def backup_problems(settings: Dict[str, Any]) -> List[str]:
     if not retention and not count:
         problems.append("etcd_backup_retention is empty and etcd_backup_retention_count is 0, which would keep every "
                         "backup forever: set one of them (30d; or 28, four weeks of 6-hourly backups)")
+    memory_limit = str(s.get("etcd_backup_memory_limit") or "")
+    if memory_limit and not MEMORY_LIMIT.match(memory_limit):
+        problems.append("etcd_backup_memory_limit is %r: give an amount Go understands, such as 96MiB or 1GiB "
+                        "(B, KiB, MiB, GiB, TiB), or \"\" to leave restic's memory to Go" % memory_limit)
     if not s.get("etcd_backup_password"):
         problems.append("etcd_backup_password is empty: the backups are encrypted with it (restic), and it is the "
                         "only way to read them back; set it from a vault (ansible-vault, or an AWX credential) and "

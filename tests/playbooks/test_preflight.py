@@ -147,6 +147,8 @@ CASES = [
      "etcd_backup_password is empty: the backups are encrypted with it (restic)"),
     ("backup-interval", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_interval": "5h"},
      "etcd_backup_interval is '5h': give minutes that divide an hour (15m, 30m), hours that divide a day"),
+    ("backup-memory-limit", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_memory_limit": "96M"},
+     "etcd_backup_memory_limit is '96M': give an amount Go understands, such as 96MiB or 1GiB"),
     ("backup-max-age", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_max_age": "a day"},
      "etcd_backup_max_age is 'a day': give a duration such as 13h or 2d"),
     ("defrag-ratio", three(), {"etcd_defrag_threshold_ratio": 1.5},
@@ -176,6 +178,7 @@ BATCHES = [
     ["backup-without-password", "defrag-ratio"],
     ["backup-interval"],
     ["backup-max-age"],
+    ["backup-memory-limit"],
 ]
 CASE = {case[0]: case for case in CASES}
 

@@ -46,6 +46,9 @@ def test_each_bad_backup_setting_is_named_with_what_to_give():
     assert forever and "would keep every backup forever" in forever[0]
     assert backup_problems(dict(GOOD, etcd_backup_retention="", etcd_backup_retention_count=1)) == []
     assert "etcd_backup_password is empty" in backup_problems(dict(GOOD, etcd_backup_password=""))[0]
+    assert "etcd_backup_memory_limit is '96M'" in backup_problems(dict(GOOD, etcd_backup_memory_limit="96M"))[0]
+    assert backup_problems(dict(GOOD, etcd_backup_memory_limit="1GiB")) == []
+    assert backup_problems(dict(GOOD, etcd_backup_memory_limit="")) == []
     s3 = dict(GOOD, etcd_backup_s3_bucket="etcd")
     assert backup_problems(s3) == []
     assert "etcd_backup_s3_endpoint is 'minio:9000'" in backup_problems(dict(s3, etcd_backup_s3_endpoint="minio:9000"))[0]
