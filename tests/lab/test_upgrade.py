@@ -15,6 +15,7 @@ theirs but the backups. The tests run in this order."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -296,7 +297,7 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and
     old.etcdctl(first, "put", "/restore/after", "gone")
     before = status(old, first)["header"]
 
-    # A corrupt copy of a snapshot, on the controller.
+    # A corrupt copy of a snapshot, on a member: it passes through the controller to every member, and is refused there.
     old.sh(first, "/etc/etcd/etcdctl.sh --endpoints=https://%s:2379 snapshot save /root/snapshot.db >/dev/null"
            % old.nodes[first])
     snapshot, corrupt = tmp_path / "snapshot.db", tmp_path / "corrupt.db"
@@ -304,10 +305,14 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and
     damaged = bytearray(snapshot.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     corrupt.write_bytes(bytes(damaged))
+    subprocess.run(["docker", "cp", str(corrupt), "%s:/root/corrupt.db" % first], check=True, capture_output=True)
     units = old.units()
-    refused = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": str(corrupt)}, playbook=RESTORE)
+    refused = old.playbook(extra_vars={"etcd_restore_confirm": True, "etcd_restore_snapshot": "/root/corrupt.db",
+                                       "etcd_restore_snapshot_host": first}, playbook=RESTORE)
     assert refused.rc != 0
-    assert "etcd_restore_snapshot %s fails its integrity check" % corrupt in refused.text, refused.output
+    assert "etcd_restore_snapshot /root/corrupt.db fails its integrity check" in refused.text, refused.output
+    assert all(old.sh(node, "sha256sum /var/backups/etcd/restoring-corrupt.db").split()[0]
+               == hashlib.sha256(damaged).hexdigest() for node in old.nodes)
     assert restarted(units, old.units()) == []
 
     # A backup no repository has is refused, and a check names the backup it would restore; neither changes a member.
@@ -334,6 +339,9 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and
     assert all(int(header["revision"]) > int(before["revision"]) for header in after.values()), (before, after)
     for node in old.nodes:
         assert old.sh(node, "ls -d /var/lib/etcd.*.bak/member").strip(), node
+        # The repository is shared: each member took the snapshot out itself, and none was copied through the controller.
+        assert old.sh(node, "stat -c %%a /var/backups/etcd/from-backup-%s.db" % latest["short_id"]).strip() == "600", node
+        assert not old.sh(node, "ls /var/backups/etcd | grep '^restoring-from-backup' || true").strip(), node
 
 
 def b64(text: str) -> str:
