@@ -132,7 +132,7 @@ def test_the_fingerprints_of_a_bundle_are_those_of_its_certificates_in_order(tmp
 
     now = datetime.datetime.now(datetime.timezone.utc)
     cas = []
-    for _ in range(2):  # two CAs of the same name, as two clusters made by the same inventory would have
+    for _ca in range(2):  # two CAs of the same name, as two clusters made by the same inventory would have
         key = ec.generate_private_key(ec.SECP256R1())
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "etcd-cluster CA")])
         cas.append(x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
