@@ -96,6 +96,10 @@ def test_the_backups_snapshot_check_reads_the_revision_and_size_etcds_own_tool_r
     checked = subprocess.run(["python3", str(SNAPSHOT_CHECK), str(target)], capture_output=True, text=True, check=True)
     assert json.loads(checked.stdout) == {"hash": "valid", "revision": status["revision"], "size": status["totalSize"]}
     assert status["revision"] >= 1500
+    # The backup's two halves, one before restic reads the file and one beside it.
+    for mode, half in (("--hash", {"hash": "valid"}), ("--contents", {"revision": status["revision"], "size": status["totalSize"]})):
+        checked = subprocess.run(["python3", str(SNAPSHOT_CHECK), mode, str(target)], capture_output=True, text=True, check=True)
+        assert json.loads(checked.stdout) == half
 
     damaged = bytearray(target.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
@@ -105,6 +109,9 @@ def test_the_backups_snapshot_check_reads_the_revision_and_size_etcds_own_tool_r
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr.strip() == ("%s fails etcd's integrity check: its sha256 does not match (a damaged or cut "
                                       "snapshot)" % (tmp_path / "damaged.db"))
+    refused = subprocess.run(["python3", str(SNAPSHOT_CHECK), "--hash", str(tmp_path / "damaged.db")], capture_output=True,
+                             text=True, check=False)
+    assert refused.returncode == 1 and "fails etcd's integrity check" in refused.stderr
     # A file with a right hash that is no bbolt database.
     junk = b"\0" * 8192
     (tmp_path / "junk.db").write_bytes(junk + hashlib.sha256(junk).digest())

@@ -281,6 +281,23 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
         old.sh(taker, "systemctl start etcd")
     old.wait(old.healthy, timeout=60, what="the cluster to be healthy")
 
+    # A snapshot that fails etcd's hash check (checked while restic stores it) is forgotten, and the interval given
+    # back. The check itself is proven on damaged files in tests/integration; here it is made to fail.
+    check = "/usr/local/lib/etcd-snapshot-check.py"
+    old.sh(first, "mv %s %s.kept && cat > %s <<'EOF'\nimport runpy, sys\nif sys.argv[1] == '--hash':\n"
+                  "    sys.exit('snapshot fails etcd\\'s integrity check (the test says so)')\n"
+                  "runpy.run_path(sys.argv[0] + '.kept', run_name='__main__')\nEOF" % (check, check, check))
+    try:
+        old.etcdctl(first, "del", "quorum.etcd/backup-taken")
+        failed = subprocess.run(["docker", "exec", first, "/usr/local/sbin/etcd-backup", "--now"], capture_output=True,
+                                text=True, check=False)
+    finally:
+        old.sh(first, "mv %s.kept %s" % (check, check))
+    assert failed.returncode != 0 and "fails etcd's integrity check (the test says so)" in failed.stderr, failed
+    assert [b["id"] for b in backups(old, first)] == [kept["id"]]
+    assert old.etcdctl(first, "get", "quorum.etcd/backup-taken") == ""
+    assert "taking." not in old.sh(first, "ls /var/backups/etcd")
+
 
 def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and_an_unknown_backup_then_restores_it_by_time(old, s3, tmp_path):
     first = next(iter(old.nodes))

@@ -1,8 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: quorum.etcd developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""python3 etcd-snapshot-check.py SNAPSHOT: checks the sha256 etcd appends to a snapshot, then prints one line of JSON with the
-revision it holds and the size of its database, as `etcdutl snapshot status` gives them.
+"""python3 etcd-snapshot-check.py [--hash | --contents] SNAPSHOT: checks the sha256 etcd appends to a snapshot, then
+prints one line of JSON with the revision it holds and the size of its database, as `etcdutl snapshot status` gives
+them. --hash does the first alone, --contents the second: the backup reads the revision first and checks the hash
+while restic reads the file.
 
 Both are read in a few MiB of memory: the hash by streaming the file, the revision from the last key of the "key"
 bucket, found by reading the few bbolt pages on the way to it. etcdutl maps the whole database and touches every
@@ -129,9 +131,8 @@ class Bolt:
             return elements[-1][1]
 
 
-def main(path):
-    if not hash_valid(path):
-        sys.exit("%s fails etcd's integrity check: its sha256 does not match (a damaged or cut snapshot)" % path)
+def contents(path):
+    """The revision and database size of the snapshot at path."""
     with open(path, "rb") as snapshot:
         try:
             bolt = Bolt(snapshot)
@@ -139,10 +140,22 @@ def main(path):
         except (NotASnapshot, struct.error) as error:
             sys.exit("%s is not an etcd snapshot: %s" % (path, error))
     revision = int.from_bytes(last[:8], "big") if last else 0
-    print(json.dumps({"hash": "valid", "revision": revision, "size": bolt.high_water * bolt.page_size}))
+    return {"revision": revision, "size": bolt.high_water * bolt.page_size}
+
+
+def main(arguments):
+    mode, path = arguments if len(arguments) == 2 else (None, arguments[0])
+    found = {}
+    if mode != "--contents":
+        if not hash_valid(path):
+            sys.exit("%s fails etcd's integrity check: its sha256 does not match (a damaged or cut snapshot)" % path)
+        found["hash"] = "valid"
+    if mode != "--hash":
+        found.update(contents(path))
+    print(json.dumps(found))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python3 etcd-snapshot-check.py SNAPSHOT")
-    main(sys.argv[1])
+    if not (len(sys.argv) == 2 or len(sys.argv) == 3 and sys.argv[1] in ("--hash", "--contents")):
+        sys.exit("usage: python3 etcd-snapshot-check.py [--hash | --contents] SNAPSHOT")
+    main(sys.argv[1:])
