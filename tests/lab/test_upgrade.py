@@ -494,6 +494,13 @@ def test_backups_drills_and_defragmentation_turned_off_leave_nothing_of_theirs_b
     client = s3[1]
     stored = sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"])
     units = old.units()
+    # A service that failed once is still listed by systemd (and alerted on) after its unit is gone, unless cleared.
+    first = next(iter(old.nodes))
+    drop_in = "/etc/systemd/system/etcd-defrag.service.d"
+    old.sh(first, "mkdir %s && printf '[Service]\\nExecStartPre=/bin/false\\n' > %s/fail.conf && systemctl daemon-reload; "
+                  "systemctl start etcd-defrag.service; rm -r %s && systemctl daemon-reload" % (drop_in, drop_in, drop_in),
+           check=False)
+    assert old.sh(first, "systemctl is-failed etcd-defrag.service", check=False).strip() == "failed"
     old.group_vars.update(etcd_backup_enabled=False, etcd_defrag_enabled=False)
     run = old.playbook()
     assert run.rc == 0, run.output
