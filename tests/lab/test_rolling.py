@@ -2,7 +2,7 @@
 within 5 s fails; every acknowledged key is read back), with the faults injected for real.
 
 The tests run in this order and each leaves the cluster whole, except the one that loses a member's data, which
-the next mends; the last moves a member to a new address.
+the next mends; the last two rebuild a member's host, at its address and then at a new one.
 """
 
 from __future__ import annotations
@@ -229,6 +229,22 @@ def test_the_member_that_lost_its_data_is_replaced_when_asked_under_load(lab):
     assert cluster_ids_served(lab) == {cluster_id}
     assert restarted(units, lab.units()) == [SECOND], run.output
     assert "initial-cluster-state: existing" in lab.sh(SECOND, "cat /etc/etcd/config.yaml")
+
+
+def test_a_host_rebuilt_at_the_same_address_replaces_its_member_under_load(lab):
+    """The container is destroyed and a bare one made with the same name and address: a new machine in its place."""
+    cluster_id, before = member_ids(lab)
+    subprocess.run(["docker", "rm", "-f", THIRD], check=True, capture_output=True)
+    testbed("node", "3")
+    loaded = Loaded(lab)
+    run = loaded.run(extra_vars=dict(SETTLED, etcd_replace_member=THIRD), playbook=REPO / "playbooks" / "replace_member.yml")
+    assert run.rc == 0, run.output
+    loaded.assert_nothing_lost()
+    same_cluster, after = member_ids(lab)
+    assert same_cluster == cluster_id and sorted(after) == sorted(NODES)
+    assert after[THIRD][1] == before[THIRD][1] and after[THIRD][0] != before[THIRD][0]
+    assert after[FIRST] == before[FIRST] and after[SECOND] == before[SECOND]
+    assert cluster_ids_served(lab) == {cluster_id}
 
 
 def test_a_host_rebuilt_at_a_new_address_replaces_its_member_while_the_old_one_is_gone(lab):
