@@ -125,7 +125,8 @@ class Lab:
     def healthy(self) -> bool:
         done = subprocess.run(["docker", "exec", next(iter(self.nodes)), "/etc/etcd/etcdctl.sh", "endpoint", "health", "--cluster"],
                               capture_output=True, text=True, timeout=60, check=False)
-        return done.returncode == 0 and done.stdout.count("is healthy") == len(self.nodes)
+        # etcdctl 3.4 writes each member's line to stderr, 3.5 to stdout.
+        return done.returncode == 0 and (done.stdout + done.stderr).count("is healthy") == len(self.nodes)
 
     def wait(self, condition: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
         deadline = time.monotonic() + timeout
