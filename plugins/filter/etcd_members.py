@@ -11,10 +11,11 @@ version_added: 0.1.0
 description:
   - Turns the hosts of an inventory group into a list of members with their name, address,
     client URL and peer URL.
-  - Each host may set C(etcd_name), C(etcd_address), C(etcd_client_port) and C(etcd_peer_port).
+  - Each host may set C(etcd_name), C(etcd_address), C(etcd_client_port), C(etcd_peer_port) and
+    C(etcd_metrics_port).
     The address falls back to C(ansible_host), then to the inventory name.
     IPv6 addresses are put in brackets in the URLs.
-  - Fails when two members share a name, a client URL or a peer URL, naming them.
+  - Fails when two members share a name, a client URL, a peer URL or a metrics URL, naming them.
 options:
   _input:
     description: The inventory host names of the members, in order.
@@ -33,6 +34,10 @@ options:
     description: Peer port of hosts that do not set C(etcd_peer_port).
     type: int
     default: 2380
+  metrics_port:
+    description: Metrics port of hosts that do not set C(etcd_metrics_port).
+    type: int
+    default: 2381
   protocol:
     description: URL scheme of client and peer URLs.
     type: str
@@ -72,6 +77,10 @@ _value:
       description: Peer URL.
       type: str
       sample: https://10.0.1.10:2380
+    metrics_url:
+      description: Metrics URL (plain HTTP, C(/metrics) and C(/health) only).
+      type: str
+      sample: http://10.0.1.10:2381
 """
 
 from ansible.errors import AnsibleFilterError
@@ -79,9 +88,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.topology import TopologyError, cluster_members
 
 
-def etcd_members(hosts, hostvars, client_port=2379, peer_port=2380, protocol="https"):
+def etcd_members(hosts, hostvars, client_port=2379, peer_port=2380, protocol="https", metrics_port=2381):
     try:
-        return cluster_members(list(hosts or []), hostvars, client_port, peer_port, protocol)
+        return cluster_members(list(hosts or []), hostvars, client_port, peer_port, protocol, metrics_port)
     except TopologyError as error:
         raise AnsibleFilterError(str(error)) from None
 

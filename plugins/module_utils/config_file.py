@@ -175,6 +175,8 @@ def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict
         "advertise-client-urls": s.urls("etcd_advertise_client_urls"),
         "listen-peer-urls": s.urls("etcd_listen_peer_urls"),
         "initial-advertise-peer-urls": s.urls("etcd_advertise_peer_urls"),
+        # An empty list turns the metrics listener off.
+        **({"listen-metrics-urls": s.urls("etcd_listen_metrics_urls")} if s.get("etcd_listen_metrics_urls") else {}),
         "initial-cluster": s.text("etcd_initial_cluster"),
         "initial-cluster-token": s.text("etcd_initial_cluster_token"),
         "initial-cluster-state": s.text("etcd_initial_cluster_state"),

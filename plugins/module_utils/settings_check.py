@@ -47,6 +47,7 @@ KEYS_FROM_VARIABLES = {
     "name": "etcd_name", "data-dir": "etcd_data_dir",
     "listen-client-urls": "etcd_listen_client_urls", "advertise-client-urls": "etcd_advertise_client_urls",
     "listen-peer-urls": "etcd_listen_peer_urls", "initial-advertise-peer-urls": "etcd_advertise_peer_urls",
+    "listen-metrics-urls": "etcd_listen_metrics_urls",
     "initial-cluster": "etcd_initial_cluster", "initial-cluster-token": "etcd_initial_cluster_token",
     "initial-cluster-state": "etcd_initial_cluster_state", "log-level": "etcd_log_level",
     "log-outputs": "etcd_log_output", "logger": "etcd_log_output",
@@ -68,7 +69,7 @@ KEYS_FROM_VARIABLES = {
 
 # Variables that are lists: a string there would be taken letter by letter.
 LIST_VARIABLES = ("etcd_listen_client_urls", "etcd_advertise_client_urls", "etcd_listen_peer_urls",
-                  "etcd_advertise_peer_urls", "etcd_pki_extra_sans", "etcd_clients")
+                  "etcd_advertise_peer_urls", "etcd_listen_metrics_urls", "etcd_pki_extra_sans", "etcd_clients")
 # (variable, lowest, highest or None, what the value means)
 INTEGER_RANGES: Tuple[Tuple[str, int, Optional[int], str], ...] = (
     ("etcd_heartbeat_interval", 1, None, "milliseconds"),
@@ -245,9 +246,6 @@ def _extra_config_problems(extra: Any, version_minor: str) -> List[str]:
             problems.append("etcd_extra_config has %r, which etcd %s does not read from its configuration file: "
                             "the keys are etcd's flag names without the leading --; check the spelling and the "
                             "version" % (key, version_minor))
-        elif folded == "listen-metrics-urls":
-            problems.extend(_url_problems("etcd_extra_config's listen-metrics-urls", _as_list(value),
-                                          for_binding=True, tls=False))
     return problems
 
 
@@ -441,6 +439,29 @@ def _version_problems(s: Mapping[str, Any]) -> List[str]:
     return _extra_config_problems(s.get("etcd_extra_config") or {}, version_minor)
 
 
+def _metrics_url_problems(s: Mapping[str, Any], urls: List[str]) -> List[str]:
+    """Plain HTTP (https:// would put the client TLS, and a client certificate, in front of Prometheus), on a
+    port etcd does not already listen on for clients or peers."""
+    taken: Dict[int, str] = {}
+    for variable in ("etcd_listen_client_urls", "etcd_listen_peer_urls"):
+        for url in _as_list(s.get(variable)):
+            parts = parse_url(url)[0]
+            if parts is not None:
+                taken.setdefault(parts.port, variable)
+    problems = []
+    for url in urls:
+        parts = parse_url(url)[0]
+        if parts is None:
+            continue
+        if parts.scheme != "http":
+            problems.append("etcd_listen_metrics_urls has %s: the metrics listener serves plain HTTP (/metrics and "
+                            "/health only), use http://" % url)
+        if parts.port in taken:
+            problems.append("etcd_listen_metrics_urls has %s, but etcd listens on port %d for %s already: give the "
+                            "metrics listener a port of its own (etcd_metrics_port)" % (url, parts.port, taken[parts.port]))
+    return problems
+
+
 def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
     """The member's URLs, and the initial cluster that must agree with them."""
     problems: List[str] = []
@@ -451,6 +472,10 @@ def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
         if not _as_list(s[variable]):
             problems.append("%s is empty: give at least one https:// URL" % variable)
         problems.extend(_url_problems(variable, _as_list(s[variable]), for_binding))
+    if "etcd_listen_metrics_urls" in s:
+        metrics_urls = _as_list(s["etcd_listen_metrics_urls"])
+        problems.extend(_url_problems("etcd_listen_metrics_urls", metrics_urls, for_binding=True, tls=False))
+        problems.extend(_metrics_url_problems(s, metrics_urls))
     listen_hosts = {(parse_url(url)[0] or urlsplit("")).hostname for url in _as_list(s.get("etcd_listen_client_urls"))}
     if _boolean(s.get("etcd_use_localhost")) and "etcd_listen_client_urls" in s and \
             not listen_hosts & {"127.0.0.1", "localhost", "0.0.0.0", "::"}:
@@ -490,10 +515,7 @@ def _listen_urls(settings: Mapping[str, Any]) -> List[Tuple[str, str]]:
     """(variable, URL) for every URL the member binds to."""
     urls = [("etcd_listen_client_urls", u) for u in _as_list(settings.get("etcd_listen_client_urls"))]
     urls += [("etcd_listen_peer_urls", u) for u in _as_list(settings.get("etcd_listen_peer_urls"))]
-    extra = settings.get("etcd_extra_config") or {}
-    if isinstance(extra, Mapping):
-        metrics = [value for key, value in extra.items() if str(key).casefold() == "listen-metrics-urls"]
-        urls += [("etcd_extra_config's listen-metrics-urls", u) for value in metrics for u in _as_list(value)]
+    urls += [("etcd_listen_metrics_urls", u) for u in _as_list(settings.get("etcd_listen_metrics_urls"))]
     return urls
 
 

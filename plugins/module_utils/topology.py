@@ -52,12 +52,14 @@ def cluster_members(
     client_port: int = 2379,
     peer_port: int = 2380,
     protocol: str = "https",
+    metrics_port: int = 2381,
 ) -> list[dict[str, Any]]:
     """One entry per member, in inventory order.
 
-    A host may override etcd_name, etcd_address, etcd_client_port and etcd_peer_port. This is where the
-    name and address fall back (the roles' defaults are these members'): the inventory name, and
-    ansible_host, then the inventory name.
+    A host may override etcd_name, etcd_address, etcd_client_port, etcd_peer_port and etcd_metrics_port. This is
+    where the
+    name and address fall back (the roles' defaults are these members'): the inventory name, and ansible_host, then
+    the inventory name. The metrics URL is plain HTTP: etcd serves /metrics and /health there, and nothing else.
     """
     if not hosts:
         raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
@@ -75,6 +77,12 @@ def cluster_members(
             raise TopologyError(
                 "%s uses port %d for both etcd_client_port and etcd_peer_port: give them different ports" % (host, cport)
             )
+        mport = _port(hv.get("etcd_metrics_port", metrics_port), "etcd_metrics_port", host)
+        if mport in (cport, pport):
+            raise TopologyError(
+                "%s uses port %d for both etcd_metrics_port and %s: give the metrics listener a port of its own"
+                % (host, mport, "etcd_client_port" if mport == cport else "etcd_peer_port")
+            )
         url_host = _host_part(address)
         members.append(
             {
@@ -83,11 +91,13 @@ def cluster_members(
                 "address": address.strip("[]"),
                 "client_url": "%s://%s:%d" % (protocol, url_host, cport),
                 "peer_url": "%s://%s:%d" % (protocol, url_host, pport),
+                "metrics_url": "http://%s:%d" % (url_host, mport),
             }
         )
 
     problems = []
-    for label, key in (("member name", "name"), ("client URL", "client_url"), ("peer URL", "peer_url")):
+    for label, key in (("member name", "name"), ("client URL", "client_url"), ("peer URL", "peer_url"),
+                       ("metrics URL", "metrics_url")):
         for value, owners in sorted(_duplicates((m["host"], m[key]) for m in members).items()):
             problems.append("%s %s is used by %s" % (label, value, ", ".join(owners)))
     if problems:

@@ -219,6 +219,7 @@ class Cluster:
             etcd_log_dir=str(self.member_dir(member) / "log"),
             etcd_listen_client_urls=[member.client_url], etcd_advertise_client_urls=[member.client_url],
             etcd_listen_peer_urls=[member.peer_url], etcd_advertise_peer_urls=[member.peer_url],
+            etcd_listen_metrics_urls=[],
             etcd_initial_cluster=initial_cluster or self.initial_cluster,
             etcd_initial_cluster_token=self.token, etcd_initial_cluster_state=state,
             etcd_extra_config={**self.extra_config, **(extra_config or {})},

@@ -45,10 +45,10 @@ CASES = [
     ("version-not-a-release", {"etcd_version": "latest"}, {}, ["etcd_version is latest: give a release like 3.5.16"]),
     ("address-not-on-host", {}, {SECOND: {"etcd_address": "172.29.15.99"}},
      [SECOND + ": etcd_listen_client_urls has https://172.29.15.99:2379", "the host has no address 172.29.15.99"]),
-    ("metrics-address-not-on-host", {"etcd_extra_config": {"listen-metrics-urls": "http://10.99.0.1:2381"}}, {},
-     ["etcd_extra_config's listen-metrics-urls has http://10.99.0.1:2381, but the host has no address 10.99.0.1"]),
-    ("port-held-by-another-process", {"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:2381"}}, {},
-     [FIRST + ": etcd_extra_config's listen-metrics-urls has http://0.0.0.0:2381, but python3 already listens on port 2381"]),
+    ("metrics-address-not-on-host", {"etcd_listen_metrics_urls": ["http://10.99.0.1:2381"]}, {},
+     ["etcd_listen_metrics_urls has http://10.99.0.1:2381, but the host has no address 10.99.0.1"]),
+    ("port-held-by-another-process", {"etcd_listen_metrics_urls": ["http://0.0.0.0:2382"]}, {},
+     [FIRST + ": etcd_listen_metrics_urls has http://0.0.0.0:2382, but python3 already listens on port 2382"]),
     ("data-dir-root", {"etcd_data_dir": "/"}, {}, ["etcd_data_dir is /, a system directory"]),
     ("data-dir-relative", {"etcd_data_dir": "var/lib/etcd"}, {}, ["etcd_data_dir is 'var/lib/etcd': give an absolute path"]),
     ("data-dir-with-dotdot", {"etcd_data_dir": "/var/lib/../etc"}, {}, ["etcd_data_dir is '/var/lib/../etc'"]),
@@ -169,11 +169,11 @@ def test_every_case_is_in_one_batch():
 
 @pytest.fixture(scope="module")
 def baseline(lab):
-    """The members' files and processes, and a process of another program on port 2381 of the first member."""
-    lab.sh(FIRST, "nohup python3 -m http.server 2381 >/dev/null 2>&1 & sleep 0; true")
-    lab.wait(lambda: ":2381" in lab.sh(FIRST, "ss -ltn"), 10, "the stand-in listener")
+    """The members' files and processes, and a process of another program on port 2382 of the first member."""
+    lab.sh(FIRST, "nohup python3 -m http.server 2382 >/dev/null 2>&1 & sleep 0; true")
+    lab.wait(lambda: ":2382" in lab.sh(FIRST, "ss -ltn"), 10, "the stand-in listener")
     yield lab.files(), lab.units()
-    lab.sh(FIRST, "pkill -f 'http[.]server 2381' || true")
+    lab.sh(FIRST, "pkill -f 'http[.]server 2382' || true")
 
 
 @pytest.mark.parametrize("names", BATCHES, ids=["+".join(batch) for batch in BATCHES])

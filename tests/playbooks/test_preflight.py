@@ -83,7 +83,8 @@ def stand_ins(**hostvars):
     hosts = {}
     for n in (1, 2, 3):
         hosts.update(absent(n, ansible_connection="local", ansible_become=False, etcd_address="127.0.0.1",
-                            etcd_client_port=42379 + 10 * n, etcd_peer_port=42380 + 10 * n, **hostvars))
+                            etcd_client_port=42379 + 10 * n, etcd_peer_port=42380 + 10 * n,
+                            etcd_metrics_port=42381 + 10 * n, **hostvars))
     return hosts
 
 

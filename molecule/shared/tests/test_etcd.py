@@ -5,6 +5,8 @@ import json
 import os
 import re
 import shlex
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -142,6 +144,20 @@ def test_every_member_is_healthy_over_tls(host):
     assert result.stdout.count('"health":true') == len(testinfra_hosts)
     members = host.check_output("/etc/etcd/etcdctl.sh member list")
     assert len(members.splitlines()) == len(testinfra_hosts)
+
+
+def test_metrics_and_health_are_served_over_plain_http_and_nothing_else(host):
+    """What a Prometheus scrapes and a load balancer probes: on the member's address, from here, and on 127.0.0.1."""
+    address = hostvar(host.backend.host, "etcd_address")
+    with urllib.request.urlopen("http://%s:2381/metrics" % address, timeout=5) as answer:
+        assert re.search(r"^etcd_server_has_leader 1$", answer.read().decode(), re.M)
+    with urllib.request.urlopen("http://%s:2381/health" % address, timeout=5) as answer:
+        assert json.loads(answer.read())["health"] == "true"
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        urllib.request.urlopen("http://%s:2381/v3/kv/range" % address, data=b'{"key": "Lw=="}', timeout=5)
+    local = host.check_output("python3 -c %s", "import urllib.request; "
+                              "print(urllib.request.urlopen('http://127.0.0.1:2381/health', timeout=5).read().decode())")
+    assert json.loads(local)["health"] == "true"
 
 
 def test_a_key_written_on_one_member_is_read_on_this_one(host, written_key):

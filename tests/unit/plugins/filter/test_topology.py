@@ -35,31 +35,37 @@ def test_order_follows_the_inventory():
 
 
 @pytest.mark.parametrize(
-    "address, client_url, peer_url",
+    "address, client_url, peer_url, metrics_url",
     [
-        ("fd00::10", "https://[fd00::10]:2379", "https://[fd00::10]:2380"),
-        ("[fd00::11]", "https://[fd00::11]:2379", "https://[fd00::11]:2380"),
-        ("etcd-1.company.com", "https://etcd-1.company.com:2379", "https://etcd-1.company.com:2380"),
+        ("fd00::10", "https://[fd00::10]:2379", "https://[fd00::10]:2380", "http://[fd00::10]:2381"),
+        ("[fd00::11]", "https://[fd00::11]:2379", "https://[fd00::11]:2380", "http://[fd00::11]:2381"),
+        ("etcd-1.company.com", "https://etcd-1.company.com:2379", "https://etcd-1.company.com:2380",
+         "http://etcd-1.company.com:2381"),
     ],
 )
-def test_addresses_in_urls(address, client_url, peer_url):
+def test_addresses_in_urls(address, client_url, peer_url, metrics_url):
     (member,) = etcd_members(["h"], {"h": {"etcd_address": address}})
-    assert (member["client_url"], member["peer_url"]) == (client_url, peer_url)
+    assert (member["client_url"], member["peer_url"], member["metrics_url"]) == (client_url, peer_url, metrics_url)
     assert "[" not in member["address"]
 
 
 def test_custom_ports_per_host_and_default_and_http():
-    hostvars = {"a": {"etcd_address": "10.0.0.1", "etcd_peer_port": 12380}, "b": {"etcd_address": "10.0.0.2"}}
-    members = etcd_members(["a", "b"], hostvars, client_port=12379, peer_port=2390, protocol="http")
-    assert [(m["client_url"], m["peer_url"]) for m in members] == [
-        ("http://10.0.0.1:12379", "http://10.0.0.1:12380"),
-        ("http://10.0.0.2:12379", "http://10.0.0.2:2390"),
+    hostvars = {"a": {"etcd_address": "10.0.0.1", "etcd_peer_port": 12380, "etcd_metrics_port": 12381},
+                "b": {"etcd_address": "10.0.0.2"}}
+    members = etcd_members(["a", "b"], hostvars, client_port=12379, peer_port=2390, protocol="http", metrics_port=2391)
+    assert [(m["client_url"], m["peer_url"], m["metrics_url"]) for m in members] == [
+        ("http://10.0.0.1:12379", "http://10.0.0.1:12380", "http://10.0.0.1:12381"),
+        ("http://10.0.0.2:12379", "http://10.0.0.2:2390", "http://10.0.0.2:2391"),
     ]
 
 
 def test_two_members_on_one_address_with_other_ports_are_allowed():
-    hostvars = {"a": {"etcd_address": "127.0.0.1"}, "b": {"etcd_address": "127.0.0.1", "etcd_client_port": 3379, "etcd_peer_port": 3380}}
+    hostvars = {"a": {"etcd_address": "127.0.0.1"}, "b": {"etcd_address": "127.0.0.1", "etcd_client_port": 3379, "etcd_peer_port": 3380,
+                                                          "etcd_metrics_port": 3381}}
     assert len(etcd_members(["a", "b"], hostvars)) == 2
+    hostvars["b"].pop("etcd_metrics_port")
+    with pytest.raises(AnsibleFilterError, match="metrics URL http://127.0.0.1:2381 is used by a, b"):
+        etcd_members(["a", "b"], hostvars)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +80,9 @@ def test_two_members_on_one_address_with_other_ports_are_allowed():
             "peer URL https://10.0.0.1:2380 is used by a, b",
         ),
         ({"a": {"etcd_address": "10.0.0.1", "etcd_client_port": 2380}, "b": {}}, "a uses port 2380 for both"),
+        ({"a": {"etcd_metrics_port": 2379}, "b": {}}, "a uses port 2379 for both etcd_metrics_port and etcd_client_port"),
+        ({"a": {}, "b": {"etcd_metrics_port": 2380}}, "b uses port 2380 for both etcd_metrics_port and etcd_peer_port"),
+        ({"a": {"etcd_metrics_port": 0}, "b": {}}, "etcd_metrics_port of a is 0"),
         ({"a": {"etcd_peer_port": "http"}, "b": {}}, "etcd_peer_port of a is 'http'"),
         ({"a": {"etcd_client_port": 70000}, "b": {}}, "etcd_client_port of a is 70000"),
     ],

@@ -30,6 +30,7 @@ MEMBER = {
     "etcd_advertise_client_urls": ["https://10.0.0.1:2379"],
     "etcd_listen_peer_urls": ["https://10.0.0.1:2380"],
     "etcd_advertise_peer_urls": ["https://10.0.0.1:2380"],
+    "etcd_listen_metrics_urls": ["http://10.0.0.1:2381", "http://127.0.0.1:2381"],
     "etcd_initial_cluster": "m1=https://10.0.0.1:2380,m2=https://10.0.0.2:2380",
     "etcd_initial_cluster_token": "etcd-cluster",
     "etcd_initial_cluster_state": "new",
@@ -37,7 +38,7 @@ MEMBER = {
 
 ORDER = [
     "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
-    "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-token", "initial-cluster-state",
+    "initial-advertise-peer-urls", "listen-metrics-urls", "initial-cluster", "initial-cluster-token", "initial-cluster-state",
     "logger", "log-level", "log-outputs", "snapshot-count", "heartbeat-interval", "election-timeout",
     "max-snapshots", "max-wals", "max-txn-ops", "max-request-bytes", "grpc-keepalive-min-time",
     "grpc-keepalive-interval", "grpc-keepalive-timeout", "backend-batch-limit", "backend-batch-interval",
@@ -71,6 +72,7 @@ DEFAULT_VALUES = {
     "advertise-client-urls": "https://10.0.0.1:2379",
     "listen-peer-urls": "https://10.0.0.1:2380",
     "initial-advertise-peer-urls": "https://10.0.0.1:2380",
+    "listen-metrics-urls": "http://10.0.0.1:2381,http://127.0.0.1:2381",
     "initial-cluster": "m1=https://10.0.0.1:2380,m2=https://10.0.0.2:2380",
     "initial-cluster-token": "etcd-cluster",
     "initial-cluster-state": "new",
@@ -112,7 +114,8 @@ DEFAULT_VALUES = {
 # Every setting config_file() reads.
 NEEDED = [
     "etcd_version", "etcd_name", "etcd_data_dir", "etcd_listen_client_urls", "etcd_advertise_client_urls",
-    "etcd_listen_peer_urls", "etcd_advertise_peer_urls", "etcd_initial_cluster", "etcd_initial_cluster_token",
+    "etcd_listen_peer_urls", "etcd_advertise_peer_urls", "etcd_listen_metrics_urls", "etcd_initial_cluster",
+    "etcd_initial_cluster_token",
     "etcd_initial_cluster_state", "etcd_log_level", "etcd_log_output", "etcd_snapshot_count",
     "etcd_heartbeat_interval", "etcd_election_timeout", "etcd_max_snapshots", "etcd_max_wals", "etcd_max_txn_ops",
     "etcd_max_request_bytes", "etcd_grpc_keepalive_min_time", "etcd_grpc_keepalive_interval",
@@ -145,6 +148,10 @@ def test_role_defaults_in_order(version, freelist):
     config = config_file(settings(etcd_version=version))
     assert list(config) == order(version) + [freelist] + list(flag_defaults(version))
     assert config == dict(DEFAULT_VALUES, **tls_values(version), **{freelist: "map"}, **flag_defaults(version))
+
+
+def test_an_empty_metrics_list_turns_the_listener_off():
+    assert "listen-metrics-urls" not in config_file(settings(etcd_listen_metrics_urls=[]))
 
 
 def test_simple_tokens_need_no_key():

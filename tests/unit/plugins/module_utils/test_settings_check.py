@@ -34,7 +34,8 @@ GOOD = {
     "etcd_version": "3.5.16", "etcd_extra_config": {"experimental-initial-corrupt-check": True},
     "etcd_listen_client_urls": ["https://10.0.0.1:2379", "https://127.0.0.1:2379"],
     "etcd_advertise_client_urls": ["https://10.0.0.1:2379"], "etcd_listen_peer_urls": [PEER],
-    "etcd_advertise_peer_urls": [PEER], "etcd_initial_cluster": "etcd-1=%s,etcd-2=https://10.0.0.2:2380" % PEER,
+    "etcd_advertise_peer_urls": [PEER], "etcd_listen_metrics_urls": ["http://10.0.0.1:2381", "http://127.0.0.1:2381"],
+    "etcd_initial_cluster": "etcd-1=%s,etcd-2=https://10.0.0.2:2380" % PEER,
     "etcd_initial_cluster_token": "etcd-cluster", "etcd_install_source": "release",
     "etcd_install_release_url": "https://github.com/etcd-io/etcd/releases/download", "etcd_use_dns": False,
     "etcd_pki_reissue": [],
@@ -66,6 +67,8 @@ def test_good_settings_have_no_problem():
     {"etcd_use_localhost": "false", "etcd_listen_client_urls": ["https://10.0.0.1:2379"]},
     {"etcd_use_localhost": True, "etcd_listen_client_urls": ["https://0.0.0.0:2379"]},
     {"etcd_certs_path": "/etc/etcd/pki"},
+    {"etcd_listen_metrics_urls": []},
+    {"etcd_listen_metrics_urls": ["http://0.0.0.0:9379"]},
 ])
 def test_what_an_operator_may_well_write_is_taken(changes):
     assert setting_problems(dict(GOOD, **changes), ["etcd-1", "etcd-2"]) == []
@@ -126,7 +129,14 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_version": "3.4.23", "etcd_extra_config": {"experimental-compact-hash-check-enabled": True}},
      "which etcd 3.4 does not read"),
     ({"etcd_extra_config": ["a"]}, "etcd_extra_config is ['a']: give a mapping"),
-    ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0"}}, "listen-metrics-urls has 'http://0.0.0.0'"),
+    ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:2381"}},
+     "etcd_extra_config sets listen-metrics-urls, which comes from etcd_listen_metrics_urls"),
+    ({"etcd_listen_metrics_urls": ["http://0.0.0.0"]}, "etcd_listen_metrics_urls has 'http://0.0.0.0', which etcd cannot use"),
+    ({"etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]}, "the metrics listener serves plain HTTP"),
+    ({"etcd_listen_metrics_urls": ["http://etcd-1:2381"]}, "etcd listens on IP addresses only"),
+    ({"etcd_listen_metrics_urls": ["http://10.0.0.1:2380"]},
+     "etcd listens on port 2380 for etcd_listen_peer_urls already: give the metrics listener a port of its own"),
+    ({"etcd_listen_metrics_urls": "http://10.0.0.1:2381"}, "etcd_listen_metrics_urls is 'http://10.0.0.1:2381': give a list"),
     ({"etcd_listen_client_urls": ["http://10.0.0.1:2379"]}, "etcd_listen_client_urls has http://10.0.0.1:2379: client and peer traffic is TLS"),
     ({"etcd_listen_peer_urls": ["https://etcd-1:2380"]}, "etcd listens on IP addresses only"),
     ({"etcd_advertise_client_urls": []}, "etcd_advertise_client_urls is empty"),
@@ -171,8 +181,9 @@ def test_a_good_host_has_no_problem():
 
 @pytest.mark.parametrize("changes, host_changes, expected", [
     ({"etcd_listen_client_urls": ["https://10.0.0.9:2379"]}, {}, "the host has no address 10.0.0.9"),
-    ({"etcd_extra_config": {"listen-metrics-urls": "http://10.9.9.9:2381"}}, {}, "listen-metrics-urls has http://10.9.9.9:2381"),
-    ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:22"}}, {}, "sshd already listens on port 22"),
+    ({"etcd_listen_metrics_urls": ["http://10.9.9.9:2381"]}, {},
+     "etcd_listen_metrics_urls has http://10.9.9.9:2381, but the host has no address 10.9.9.9"),
+    ({"etcd_listen_metrics_urls": ["http://0.0.0.0:22"]}, {}, "sshd already listens on port 22"),
     ({"etcd_version": "3.4.23"}, {}, "etcd_version is 3.4.23, but the host runs etcd 3.5.16: etcd does not go back a minor"),
     ({"etcd_version": "3.6.0"}, {"installed_version": "3.4.23"}, "etcd upgrades one minor version at a time; upgrade to 3.5 first"),
     ({}, {"architecture": "ppc64le"}, "the host is ppc64le, and etcd's releases are for x86_64"),
