@@ -11,7 +11,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 ETCDCTL := /etc/etcd/etcdctl.sh
 
-.PHONY: help venv lab lab-down test unit oldest sanity preflight lint integration lab-tests molecule bench-deploy build
+.PHONY: help venv lab lab-down test unit oldest sanity preflight lint monitoring integration lab-tests molecule bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
@@ -62,12 +62,21 @@ preflight: venv
 lint: venv
 	ansible-lint
 
+# The alert rules, by Debian's promtool (lab/testbed prometheus unpacks it into .cache/prometheus).
+PROMETHEUS := .cache/prometheus
+$(PROMETHEUS)/promtool:
+	bash lab/testbed prometheus
+
+monitoring: $(PROMETHEUS)/promtool
+	$(PROMETHEUS)/promtool check rules roles/etcd_monitoring/files/etcd-alerts.yml
+	$(PROMETHEUS)/promtool test rules tests/monitoring/etcd-alerts.test.yml
+
 integration: venv
 	bash lab/testbed binaries
 	pytest -q --durations=10 tests/integration
 
 # Refusals and rolling flows under a write load, on a 3-member lab of their own (etcd-test-1..3).
-lab-tests: venv
+lab-tests: venv $(PROMETHEUS)/promtool
 	bash lab/testbed all
 	pytest -q --durations=30 tests/lab
 
@@ -84,7 +93,7 @@ molecule: venv
 test: venv
 	@$(MAKE) --no-print-directory integration > .cache/integration.log 2>&1 & integration=$$!; \
 	$(MAKE) --no-print-directory oldest > .cache/oldest.log 2>&1 & oldest=$$!; \
-	if $(MAKE) --no-print-directory unit sanity preflight lint; then others=0; else others=$$?; fi; \
+	if $(MAKE) --no-print-directory unit sanity preflight lint monitoring; then others=0; else others=$$?; fi; \
 	if wait $$oldest; then status=0; else status=$$?; fi; \
 	cat .cache/oldest.log; [ $$status -eq 0 ] || others=$$status; \
 	if wait $$integration; then status=0; else status=$$?; fi; \

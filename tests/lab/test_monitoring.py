@@ -1,0 +1,98 @@
+"""A real Prometheus (Debian's, as a plain process on this machine) with the scrape configuration and alert rules
+that cluster.yml wrote on the controller: every member is a target that is up, and a member whose etcd stops raises
+EtcdMemberDown, and neither the quorum nor the leader alert, and it clears once the member is back. The rules' hold
+times are promtool's to test (tests/monitoring): here these three wait 5 s instead of a minute."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import urllib.request
+
+import pytest
+import yaml
+
+from labtest import NODES, REPO
+
+THIRD = NODES[2]
+PROMETHEUS = REPO / ".cache" / "prometheus" / "prometheus"
+MEMBERSHIP_ALERTS = ("EtcdMemberDown", "EtcdInsufficientMembers", "EtcdNoLeader")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def prometheus(lab, tmp_path_factory):
+    """Prometheus on the files of the deploy, scraping and evaluating every second; its API's URL."""
+    workdir = tmp_path_factory.mktemp("prometheus")
+    monitoring = lab.workdir / "monitoring"
+    rules = yaml.safe_load((monitoring / "etcd-alerts.yml").read_text())
+    for rule in rules["groups"][0]["rules"]:
+        if rule["alert"] in MEMBERSHIP_ALERTS:
+            rule["for"] = "5s"
+    (workdir / "rules.yml").write_text(yaml.safe_dump(rules))
+    config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s"}, "rule_files": ["rules.yml"],
+              "scrape_configs": yaml.safe_load((monitoring / "etcd-scrape.yml").read_text())}
+    (workdir / "prometheus.yml").write_text(yaml.safe_dump(config))
+    port = free_port()
+    server = subprocess.Popen([str(PROMETHEUS), "--config.file=prometheus.yml", "--storage.tsdb.path=data",
+                               "--web.listen-address=127.0.0.1:%d" % port], cwd=workdir,
+                              stdout=subprocess.DEVNULL, stderr=(workdir / "prometheus.log").open("w"))
+    yield "http://127.0.0.1:%d/api/v1/" % port
+    server.terminate()
+    server.wait(30)
+
+
+def api(url: str, path: str) -> dict:
+    try:
+        with urllib.request.urlopen(url + path, timeout=5) as answer:
+            return json.loads(answer.read())["data"]
+    except OSError:
+        return {}  # not serving yet
+
+
+def targets_up(url: str) -> dict:
+    return {target["labels"]["member"]: target["health"] for target in api(url, "targets").get("activeTargets", [])}
+
+
+def firing(url: str) -> list:
+    """The membership alerts firing, as (alert, member)."""
+    return sorted((alert["labels"]["alertname"], alert["labels"].get("member")) for alert in api(url, "alerts").get("alerts", [])
+                  if alert["state"] == "firing" and alert["labels"]["alertname"] in MEMBERSHIP_ALERTS)
+
+
+def test_every_member_is_scraped_with_its_cluster_and_name(lab, prometheus):
+    lab.wait(lambda: targets_up(prometheus) == {node: "up" for node in NODES}, 60, "every member to be an up target")
+    data = api(prometheus, 'query?query=etcd_server_has_leader{job="etcd/etcd-test"}')
+    assert sorted((r["metric"]["member"], r["metric"]["cluster"], r["value"][1]) for r in data["result"]) == \
+        [(node, "etcd-test", "1") for node in NODES]
+    assert firing(prometheus) == []
+
+
+def test_a_stopped_member_fires_member_down_which_clears_when_it_is_back(lab, prometheus):
+    lab.sh(THIRD, "systemctl stop etcd")
+    try:
+        lab.wait(lambda: ("EtcdMemberDown", THIRD) in firing(prometheus), 60, "EtcdMemberDown to fire")
+        # Two of three members keep the quorum and their leader.
+        assert firing(prometheus) == [("EtcdMemberDown", THIRD)]
+    finally:
+        lab.sh(THIRD, "systemctl start etcd")
+    lab.wait(lambda: firing(prometheus) == [], 60, "EtcdMemberDown to clear")
+    assert lab.healthy()
+
+
+def test_every_etcd_metric_the_rules_read_is_one_the_members_export(lab, prometheus):
+    """The rules' own tests (promtool) feed them the names they use; here those names meet a real etcd's. The backup
+    drill's come from node exporter's textfile collector, not from etcd."""
+    rules = yaml.safe_load((lab.workdir / "monitoring" / "etcd-alerts.yml").read_text())
+    read = {name for rule in rules["groups"][0]["rules"] for name in re.findall(r"\betcd_[a-z0-9_]+", rule["expr"])}
+    lab.wait(lambda: "etcd_server_has_leader" in api(prometheus, "label/__name__/values"), 60, "a scrape")
+    exported = set(api(prometheus, "label/__name__/values"))
+    assert {name for name in read if not name.startswith("etcd_backup_")} - exported == set()
+    assert len(read) >= 8
