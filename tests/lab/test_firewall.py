@@ -1,6 +1,6 @@
 """The host firewall as an SRE would try it: turned on under a write load with no member restarted, then probed
 from the controller (a client network) and from a stranger's address on the same network, which the rules must
-turn away on both ports; a re-run changes nothing, and turned off the rules are gone."""
+turn away on the three ports; a re-run changes nothing, and turned off the rules are gone."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from labtest import ADDRESSES, LAB_NET, NODES, Loaded, restarted
 
 CONTROLLER = "172.29.%d.1" % LAB_NET  # the lab network's gateway: the write load and the playbooks come from it
 STRANGER = "172.29.%d.250" % LAB_NET  # on the same network, declared nowhere
-FIREWALL = {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": [CONTROLLER]}
+# The controller stands in for the applications and for Prometheus.
+FIREWALL = {"etcd_firewall_enabled": True, "etcd_firewall_client_networks": [CONTROLLER],
+            "etcd_firewall_metrics_networks": [CONTROLLER]}
 
 
 def connects(source: str, address: str, port: int) -> str:
@@ -76,9 +78,11 @@ def test_the_rules_come_up_with_no_write_lost_and_no_restart(lab, firewalled):
 def test_only_the_members_reach_the_peer_port_and_only_declared_networks_the_client_port(lab, firewalled, stranger, node):
     address = ADDRESSES[node]
     assert connects(CONTROLLER, address, 2379) == "open"
+    assert connects(CONTROLLER, address, 2381) == "open"  # the metrics port
     assert connects(CONTROLLER, address, 2380) == "refused"  # the controller is no member
     assert connects(stranger, address, 2379) == "refused"
     assert connects(stranger, address, 2380) == "refused"
+    assert connects(stranger, address, 2381) == "refused"
     # The other members reach the peer port; the host itself both.
     other = ADDRESSES[NODES[(NODES.index(node) + 1) % len(NODES)]]
     probe = "python3 -c 'import socket; socket.create_connection((\"%s\", %d), 3)' && echo open"
