@@ -57,9 +57,9 @@ def cluster_members(
     """One entry per member, in inventory order.
 
     A host may override etcd_name, etcd_address, etcd_client_port, etcd_peer_port and etcd_metrics_port. This is
-    where the
-    name and address fall back (the roles' defaults are these members'): the inventory name, and ansible_host, then
-    the inventory name. The metrics URL is plain HTTP: etcd serves /metrics and /health there, and nothing else.
+    where the name and address fall back (the roles' defaults are these members'): the inventory name, and
+    ansible_host, then the inventory name. The metrics URL is plain HTTP: etcd serves /metrics and /health there,
+    and nothing else.
     """
     if not hosts:
         raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
