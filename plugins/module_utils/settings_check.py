@@ -454,8 +454,9 @@ def _metrics_url_problems(s: Mapping[str, Any], urls: List[str]) -> List[str]:
         if parts is None:
             continue
         if parts.scheme != "http":
-            problems.append("etcd_listen_metrics_urls has %s: the metrics listener serves plain HTTP (/metrics and "
-                            "/health only), use http://" % url)
+            problems.append("etcd_listen_metrics_urls has %s: over TLS etcd would require Prometheus to present a "
+                            "client certificate of the cluster's CA, which the collection does not issue; use http:// "
+                            "(the listener serves /metrics and /health, no keys)" % url)
         if parts.port in taken:
             problems.append("etcd_listen_metrics_urls has %s, but etcd listens on port %d for %s already: give the "
                             "metrics listener a port of its own (etcd_metrics_port)" % (url, parts.port, taken[parts.port]))

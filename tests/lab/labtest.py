@@ -69,6 +69,8 @@ class Lab:
             "etcd_install_release_url": "http://172.29.9.2:8080",
             "etcd_install_cache_dir": str(REPO / ".cache" / "downloads"),
             "etcd_pki_dir": str(self.pki),
+            # The monitoring files are test_monitoring.py's to write (three controller tasks a run saved).
+            "etcd_monitoring_enabled": False,
             "etcd_monitoring_dir": str(workdir / "monitoring"),
             "etcd_pki_ca_key_passphrase": CA_PASSPHRASE,
             # EC keys: the tests are about restarts, not key sizes, and RSA-4096 costs seconds per key.

@@ -1,7 +1,8 @@
 """A real Prometheus (Debian's, as a plain process on this machine) with the scrape configuration and alert rules
-that cluster.yml wrote on the controller: every member is a target that is up, and a member whose etcd stops raises
-EtcdMemberDown, and neither the quorum nor the leader alert, and it clears once the member is back. The rules' hold
-times are promtool's to test (tests/monitoring): here these three wait 5 s instead of a minute."""
+that cluster.yml writes on the controller (its etcd_monitoring tag alone, changing nothing on the members): every
+member is a target that is up, and a member whose etcd stops raises EtcdMemberDown, and neither the quorum nor the
+leader alert, and it clears once the member is back. The rules' hold times are promtool's to test
+(tests/monitoring): here these three wait 5 s instead of a minute."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import urllib.request
 import pytest
 import yaml
 
-from labtest import NODES, REPO
+from labtest import NODES, REPO, restarted
 
 THIRD = NODES[2]
 PROMETHEUS = REPO / ".cache" / "prometheus" / "prometheus"
@@ -30,7 +31,11 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def prometheus(lab, tmp_path_factory):
-    """Prometheus on the files of the deploy, scraping and evaluating every second; its API's URL."""
+    """Prometheus on the files cluster.yml writes, scraping and evaluating every second; its API's URL."""
+    files, units = lab.files(), lab.units()
+    run = lab.playbook(extra_vars={"etcd_monitoring_enabled": True}, args=("--tags", "etcd_monitoring"))
+    assert run.rc == 0, run.output
+    assert lab.files() == files and restarted(units, lab.units()) == []  # nothing on the members
     workdir = tmp_path_factory.mktemp("prometheus")
     monitoring = lab.workdir / "monitoring"
     rules = yaml.safe_load((monitoring / "etcd-alerts.yml").read_text())

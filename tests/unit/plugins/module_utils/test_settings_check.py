@@ -132,7 +132,7 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:2381"}},
      "etcd_extra_config sets listen-metrics-urls, which comes from etcd_listen_metrics_urls"),
     ({"etcd_listen_metrics_urls": ["http://0.0.0.0"]}, "etcd_listen_metrics_urls has 'http://0.0.0.0', which etcd cannot use"),
-    ({"etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]}, "the metrics listener serves plain HTTP"),
+    ({"etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]}, "over TLS etcd would require Prometheus to present a client certificate"),
     ({"etcd_listen_metrics_urls": ["http://etcd-1:2381"]}, "etcd listens on IP addresses only"),
     ({"etcd_listen_metrics_urls": ["http://10.0.0.1:2380"]},
      "etcd listens on port 2380 for etcd_listen_peer_urls already: give the metrics listener a port of its own"),
