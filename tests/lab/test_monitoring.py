@@ -73,11 +73,17 @@ def firing(url: str) -> list:
                   if alert["state"] == "firing" and alert["labels"]["alertname"] in MEMBERSHIP_ALERTS)
 
 
+def has_leader(url: str) -> list:
+    """etcd_server_has_leader of this cluster's job, as (member, cluster, value)."""
+    data = api(url, 'query?query=etcd_server_has_leader{job="etcd/etcd-test"}')
+    return sorted((r["metric"]["member"], r["metric"]["cluster"], r["value"][1]) for r in data.get("result", []))
+
+
 def test_every_member_is_scraped_with_its_cluster_and_name(lab, prometheus):
     lab.wait(lambda: targets_up(prometheus) == {node: "up" for node in NODES}, 60, "every member to be an up target")
-    data = api(prometheus, 'query?query=etcd_server_has_leader{job="etcd/etcd-test"}')
-    assert sorted((r["metric"]["member"], r["metric"]["cluster"], r["value"][1]) for r in data["result"]) == \
-        [(node, "etcd-test", "1") for node in NODES]
+    # A target can read up before its samples answer a query (CI saw two of three): wait for all, then read labels.
+    lab.wait(lambda: len(has_leader(prometheus)) == len(NODES), 30, "a sample of every member")
+    assert has_leader(prometheus) == [(node, "etcd-test", "1") for node in NODES]
     assert firing(prometheus) == []
 
 
@@ -118,3 +124,4 @@ def test_every_panel_of_the_dashboard_finds_its_series(lab, prometheus):
             continue
         path = "query?query=" + urllib.parse.quote(query)
         lab.wait(lambda path=path: api(prometheus, path).get("result"), 30, query)
+
