@@ -39,10 +39,11 @@ def describe_member(client, member: dict, alarmed: set) -> dict:
     status, error = client.first_status(member["client_urls"])
     info = dict(member, reachable=status is not None, healthy=False, error=error or "",
                 server_version="", cluster_version="", cluster_id="", db_size=0, db_size_in_use=0,
-                raft_index=0, raft_term=0, revision=0, leader="")
+                raft_index=0, raft_applied_index=0, raft_term=0, revision=0, leader="")
     if status is None:
         return info
-    for key in ("cluster_id", "db_size", "db_size_in_use", "raft_index", "raft_term", "revision", "leader"):
+    for key in ("cluster_id", "db_size", "db_size_in_use", "raft_index", "raft_applied_index", "raft_term", "revision",
+                "leader"):
         info[key] = status[key]
     info["server_version"] = status["version"]
     try:

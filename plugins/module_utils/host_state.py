@@ -190,10 +190,9 @@ def read_peer_allowed_common_name(config_path: str) -> Optional[str]:
     return None
 
 
-def read_bootstrap_settings(config_path: str) -> dict:
-    """The initial-cluster and initial-cluster-state of etcd's configuration file as the etcd_config role writes it
-    (a top-level "key: value" line each; neither value has a space, so YAML never folds it); {} when there is no
-    file. etcd reads them only when it bootstraps a member, so a run keeps the ones a bootstrapped member has."""
+def read_top_level_settings(config_path: str, names: tuple) -> dict:
+    """The named settings of etcd's configuration file as the etcd_config role writes it (a top-level "key: value"
+    line each, for values without a space, which YAML never folds), as text; {} when there is no file."""
     try:
         with open(config_path) as handle:
             lines = handle.read().splitlines()
@@ -201,10 +200,30 @@ def read_bootstrap_settings(config_path: str) -> dict:
         return {}
     found = {}
     for line in lines:
-        match = re.match(r"^(initial-cluster|initial-cluster-state):[ \t]*(['\"]?)(.*?)\2[ \t]*$", line)
-        if match:
+        match = re.match(r"^([\w-]+):[ \t]*(['\"]?)(\S*?)\2[ \t]*$", line)
+        if match and match.group(1) in names:
             found[match.group(1)] = match.group(3)
     return found
+
+
+def read_bootstrap_settings(config_path: str) -> dict:
+    """The initial-cluster and initial-cluster-state of etcd's configuration file. etcd reads them only when it
+    bootstraps a member, so a run keeps the ones a bootstrapped member has."""
+    return read_top_level_settings(config_path, ("initial-cluster", "initial-cluster-state"))
+
+
+def read_quota_backend_bytes(config_path: str) -> int:
+    """The quota-backend-bytes of etcd's configuration file; 0 (etcd's default, 2 GiB) when it has none."""
+    value = read_top_level_settings(config_path, ("quota-backend-bytes",)).get("quota-backend-bytes", "0")
+    return int(value) if value.isdigit() else 0
+
+
+def read_not_after(path: str) -> Optional[int]:
+    """When the (first) certificate at path expires, in Unix time; None when there is none to read."""
+    try:
+        return int(ssl.cert_time_to_seconds(ssl._ssl._test_decode_cert(path)["notAfter"]))  # pylint: disable=protected-access
+    except (AttributeError, KeyError, OSError, ssl.SSLError, ValueError):
+        return None
 
 
 def restart_pending(unit: dict, watched: list) -> tuple:

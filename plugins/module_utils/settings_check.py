@@ -520,7 +520,7 @@ def _listen_urls(settings: Mapping[str, Any]) -> List[Tuple[str, str]]:
     return urls
 
 
-def _cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str, name: str = "") -> Optional[Mapping[str, Any]]:
+def cluster_member(cluster: Optional[Mapping[str, Any]], peer_url: str, name: str = "") -> Optional[Mapping[str, Any]]:
     """The cluster's member with this peer URL or, once started, this name (peer URLs may be advertised
     under another address than etcd_address)."""
     members = (cluster or {}).get("members") or []
@@ -580,7 +580,7 @@ def host_problems(settings: Mapping[str, Any], host: Mapping[str, Any], peer_url
                         "playbooks/upgrade.yml -e etcd_version=%s (every member healthy and no alarm first, a "
                         "snapshot saved, then one member at a time, the leader last)"
                         % (settings.get("etcd_version"), host.get("installed_version"), settings.get("etcd_version")))
-    listed = _cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
+    listed = cluster_member(cluster, peer_url, str(settings.get("etcd_name", "")))
     if listed is not None and listed.get("name") and data_dir.get("has_member") is False and not replacing:
         problems.append("etcd_data_dir %s holds no member, but the cluster lists %s (%s) as a started member: its "
                         "data was lost, and it must not start as a new member. Replace it (removed from the cluster "
@@ -609,7 +609,7 @@ def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[
         return problems
     joining, removing = set(joining), set(removing)
     for member in members:
-        if member["host"] not in joining and _cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
+        if member["host"] not in joining and cluster_member(cluster, member["peer_url"], member.get("name", "")) is None:
             problems.append("%s (peer URL %s) is not a member of the running cluster %s and cannot join it: a host joins "
                             "only with an empty data dir and etcd stopped, and this one's data dir holds a member, or its "
                             "etcd runs, or it was not read; move its data dir aside and stop etcd there, or take the host "
@@ -696,7 +696,7 @@ def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, 
         return problems + ["the cluster did not answer: %s" % (cluster.get("msg") or "no member list")]
     members = list(members)
     if restarting:
-        target = [_cluster_member(cluster, m["peer_url"], m.get("name", "")) for m in members if m["host"] == restarting]
+        target = [cluster_member(cluster, m["peer_url"], m.get("name", "")) for m in members if m["host"] == restarting]
         for listed in cluster["members"]:
             if target and listed is target[0]:
                 continue
@@ -707,7 +707,7 @@ def cluster_problems(cluster: Mapping[str, Any], members: Iterable[Mapping[str, 
     problems.extend(membership_problems(cluster, members))
     cluster_ids = {}
     for member in members:
-        listed = _cluster_member(cluster, member["peer_url"], member.get("name", ""))
+        listed = cluster_member(cluster, member["peer_url"], member.get("name", ""))
         if listed is None:
             continue
         if not listed.get("name"):

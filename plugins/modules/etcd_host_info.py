@@ -49,11 +49,17 @@ options:
     type: path
   config_file:
     description:
-      - etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name), and its
-        C(initial-cluster) and C(initial-cluster-state) in RV(bootstrap_settings).
+      - etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name), its
+        C(initial-cluster) and C(initial-cluster-state) in RV(bootstrap_settings), and its C(quota-backend-bytes) in
+        RV(quota_backend_bytes).
     type: path
   issued_certificates:
     description: Certificates whose issuer's common name is returned in RV(certificate_issuers).
+    type: list
+    elements: path
+    default: []
+  dated_certificates:
+    description: Certificates whose expiry is returned in RV(certificate_expiry).
     type: list
     elements: path
     default: []
@@ -198,6 +204,16 @@ bootstrap_settings:
   returned: always
   type: dict
   sample: {initial-cluster: "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380", initial-cluster-state: new}
+quota_backend_bytes:
+  description: C(quota-backend-bytes) as O(config_file) has it; 0 when it has none (etcd's default, 2 GiB) or there is no file.
+  returned: always
+  type: int
+  sample: 2147483648
+certificate_expiry:
+  description: For each of O(dated_certificates), when its (first) certificate expires, in Unix time; null when it cannot be read.
+  returned: always
+  type: dict
+  sample: {/etc/ssl/etcd/etcd.pem: 1827004800}
 certificate_issuers:
   description: For each of O(issued_certificates), the common name of the CA that issued it; null when it cannot be read.
   returned: always
@@ -229,7 +245,8 @@ import platform
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
     read_addresses, read_bootstrap_settings, read_certificate_fingerprints, read_common_name, read_data_dir, read_listeners,
-    read_peer_allowed_common_name, read_timers, read_unit, read_version, restart_pending)
+    read_not_after, read_peer_allowed_common_name, read_quota_backend_bytes, read_timers, read_unit, read_version,
+    restart_pending)
 from ansible_collections.quorum.etcd.plugins.module_utils.member_files import read_path
 
 
@@ -245,6 +262,7 @@ def main():
             "peer_certificate": {"type": "path"},
             "config_file": {"type": "path"},
             "issued_certificates": {"type": "list", "elements": "path", "default": []},
+            "dated_certificates": {"type": "list", "elements": "path", "default": []},
             "trusted_ca_file": {"type": "path"},
             "timers": {"type": "list", "elements": "str", "default": []},
         },
@@ -268,6 +286,8 @@ def main():
         peer_allowed_common_name=(read_peer_allowed_common_name(module.params["config_file"])
                                   if module.params["config_file"] else None),
         bootstrap_settings=read_bootstrap_settings(module.params["config_file"]) if module.params["config_file"] else {},
+        quota_backend_bytes=read_quota_backend_bytes(module.params["config_file"]) if module.params["config_file"] else 0,
+        certificate_expiry={path: read_not_after(path) for path in module.params["dated_certificates"]},
         certificate_issuers={path: read_common_name(path, of="issuer") for path in module.params["issued_certificates"]},
         trusted_ca_fingerprints=(read_certificate_fingerprints(module.params["trusted_ca_file"])
                                  if module.params["trusted_ca_file"] else []),

@@ -135,6 +135,10 @@ members:
       description: Raft index of the member.
       type: int
       sample: 42
+    raft_applied_index:
+      description: Raft index the member has applied; behind the leader's, it is catching up.
+      type: int
+      sample: 42
     raft_term:
       description: Raft term of the member.
       type: int

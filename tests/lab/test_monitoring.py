@@ -125,3 +125,38 @@ def test_every_panel_of_the_dashboard_finds_its_series(lab, prometheus):
         path = "query?query=" + urllib.parse.quote(query)
         lab.wait(lambda path=path: api(prometheus, path).get("result"), 30, query)
 
+
+STATUS = REPO / "playbooks" / "status.yml"
+
+
+def status_rows(output: str) -> dict:
+    """status.yml's table: each member's row, by member, as its cells."""
+    return {cells[0]: cells for cells in (re.split(r"\s{2,}", line.strip()) for line in output.splitlines())
+            if cells[0] in NODES and len(cells) == 13}
+
+
+def test_status_yml_reports_every_member_and_fails_naming_the_one_whose_etcd_is_down(lab):
+    files, units = lab.files(), lab.units()
+    run = lab.playbook(playbook=STATUS, args=("--check",))  # reads only: the same in check mode
+    assert run.rc == 0, run.output
+    rows = status_rows(run.output)
+    assert sorted(rows) == NODES, run.output
+    assert [rows[node][2] for node in NODES] == ["healthy"] * 3
+    assert sorted(rows[node][3] for node in NODES) == ["follower", "follower", "leader"]
+    assert all(rows[node][4] == lab.group_vars["etcd_version"] and rows[node][7] in ("0", "1", "2") for node in NODES)
+    assert all(re.fullmatch(r"\d+% of 2\.0 GiB", rows[node][10]) and rows[node][11] == "-" for node in NODES), rows
+    assert all(re.fullmatch(r"7[23]\d days \(etcd\.pem\)", rows[node][12]) for node in NODES), rows  # two years, less a day
+    assert "latest backup: none taken: backups are off (etcd_backup_enabled)" in run.output
+
+    lab.sh(THIRD, "systemctl stop etcd")
+    try:
+        down = lab.playbook(playbook=STATUS)
+    finally:
+        lab.sh(THIRD, "systemctl start etcd")
+    assert down.rc == 2, down.output
+    rows = status_rows(down.output)
+    assert rows[THIRD][2:5] == ["etcd inactive", "voter", "-"] and rows[NODES[0]][2] == "healthy", down.output
+    assert "%s: its etcd unit is inactive (dead)" % THIRD in down.text, down.output
+    assert "%s is not healthy: cannot reach etcd at https://%s:2379" % (THIRD, lab.nodes[THIRD]) in down.text, down.output
+    lab.wait(lab.healthy, 60, "the member to be back")
+    assert lab.files() == files and restarted(units, lab.units()) == [THIRD]

@@ -40,6 +40,7 @@ NODES = {"etcd-test-%d" % n: "172.29.%d.%d" % (LAB_NET, 10 + n) for n in (7, 8, 
 UPGRADE = REPO / "playbooks" / "upgrade.yml"
 RECOVER = REPO / "playbooks" / "recover.yml"
 RESTORE = REPO / "playbooks" / "restore.yml"
+STATUS = REPO / "playbooks" / "status.yml"
 BACKUP = REPO / "playbooks" / "backup.yml"
 BACKUP_DRILL = REPO / "playbooks" / "backup_drill.yml"
 BUCKET = "etcd-backups"
@@ -476,6 +477,13 @@ def test_a_nospace_alarm_is_cleared_by_the_leaders_defrag_timer_which_compacts_a
             break
     assert "database space exceeded" in refused, refused
     assert "NOSPACE" in old.etcdctl(first, "alarm", "list")
+    # status.yml names the alarm, and the database against the quota each member's configuration file gives.
+    reported = old.playbook(playbook=STATUS)
+    assert reported.rc == 2, reported.output
+    assert re.search(r"etcd-test-\d has the alarm NOSPACE raised", reported.text), reported.output
+    assert re.search(r"etcd-test-\d: its database \(\d+\.\d MiB\) has reached \d+%% of its quota \(%d\.0 MiB\)"
+                     % (QUOTA // MIB), reported.text), reported.output
+    assert re.search(r"latest backup: \w{8} of \S+Z, \d+ s old", reported.output), reported.output
     delete_prefix(old, first, "/nospace/")
     the_leader = leader(old)
 

@@ -118,6 +118,28 @@ def test_the_common_name_of_a_certificate_is_read_with_the_standard_library(tmp_
     assert read_common_name(str(tmp_path / "junk.pem")) is None
 
 
+def test_the_expiry_of_a_certificate_is_read_with_the_standard_library(tmp_path):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_not_after
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "etcd-1")])
+    ends = datetime.datetime(2031, 5, 17, 12, 30, 5, tzinfo=datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1)
+            .not_valid_before(ends - datetime.timedelta(days=365)).not_valid_after(ends).sign(key, hashes.SHA256()))
+    (tmp_path / "etcd.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    assert read_not_after(str(tmp_path / "etcd.pem")) == int(ends.timestamp())
+    assert read_not_after(str(tmp_path / "absent.pem")) is None
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    assert read_not_after(str(tmp_path / "junk.pem")) is None
+
+
 def test_the_fingerprints_of_a_bundle_are_those_of_its_certificates_in_order(tmp_path):
     """What a member trusts, read on the member, compares with the controller's CA read by the filter."""
     import datetime
@@ -173,6 +195,17 @@ def test_the_bootstrap_settings_are_read_from_the_configuration_file(tmp_path):
     assert read_bootstrap_settings(str(config)) == {
         "initial-cluster": "etcd-1=https://10.0.0.1:2380,etcd-2=https://10.0.0.2:2380", "initial-cluster-state": "existing"}
     assert read_bootstrap_settings(str(tmp_path / "absent.yaml")) == {}
+
+
+def test_the_quota_is_read_from_the_configuration_file_and_etcds_default_is_0(tmp_path):
+    from ansible_collections.quorum.etcd.plugins.module_utils.host_state import read_quota_backend_bytes
+
+    config = tmp_path / "config.yaml"
+    config.write_text("name: etcd-1\nquota-backend-bytes: 8589934592\nclient-transport-security:\n  quota-backend-bytes: 1\n")
+    assert read_quota_backend_bytes(str(config)) == 8589934592
+    config.write_text("name: etcd-1\n")
+    assert read_quota_backend_bytes(str(config)) == 0
+    assert read_quota_backend_bytes(str(tmp_path / "absent.yaml")) == 0
 
 
 class _Systemctl:
