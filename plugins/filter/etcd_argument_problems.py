@@ -11,6 +11,9 @@ version_added: 0.1.0
 description:
   - Validates the settings a role's argument spec names against it, as Ansible validates a role's arguments, and
     returns the problems as sentences, one each, rather than failing with the whole spec.
+  - A boolean option given as text (C(-e etcd_backup_enabled=true) passes text) is a problem too, which Ansible's own
+    check would let through and its conditionals refuse; the flags a run is given on the command line, read with the
+    C(bool) filter, are not.
 options:
   _input:
     description: Settings by variable name.

@@ -70,12 +70,13 @@ _value:
       type: dict
 """
 
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import as_boolean
 from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
 
 
 def etcd_join_plan(members, hostvars, cluster=None, replace=(), replace_lost=False):
     return join_plan(list(members), hostvars, cluster or {}, replace=[name for name in replace or () if name],
-                     replace_lost=bool(replace_lost))
+                     replace_lost=as_boolean(replace_lost))
 
 
 class FilterModule:

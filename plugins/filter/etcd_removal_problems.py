@@ -48,12 +48,12 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import removal_problems
+from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import as_boolean, removal_problems
 
 
 def etcd_removal_problems(cluster, members, removing, force=False):
     try:
-        return removal_problems(dict(cluster or {}), list(members), list(removing or ()), force=bool(force))
+        return removal_problems(dict(cluster or {}), list(members), list(removing or ()), force=as_boolean(force))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_removal_problems: %s" % error) from None
 

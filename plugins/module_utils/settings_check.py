@@ -127,8 +127,8 @@ def client_problems(clients: List[Dict[str, Any]]) -> List[str]:
     return problems
 
 
-def _boolean(value: Any) -> bool:
-    """As Ansible's bool filter: -e etcd_use_dns=false arrives as the string "false"."""
+def as_boolean(value: Any) -> bool:
+    """As Ansible's bool filter: -e etcd_remove_force=false arrives as the string "false"."""
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on", "y", "t")
     return bool(value)
@@ -256,11 +256,24 @@ def reissue_names(value: Any) -> List[str]:
     return [str(name) for name in value or []]
 
 
+# What a run is told on the command line (-e etcd_remove_force=true, which Ansible passes as text), read with the bool
+# filter. Every other true-or-false variable is a setting and must be a boolean: Ansible's conditionals refuse text.
+COMMAND_LINE_FLAGS = ("etcd_force_restart", "etcd_replace_lost_members", "etcd_remove_force", "etcd_remove_data",
+                      "etcd_upgrade_pause_after_first", "etcd_recover_confirm", "etcd_restore_confirm")
+BOOLEAN_WORDS = ("1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f")
+
+
 def argument_problems(settings: Mapping[str, Any], argument_spec: Mapping[str, Any]) -> List[str]:
-    """What a role's argument spec refuses in the settings it names, in the words of Ansible's own check."""
+    """What a role's argument spec refuses in the settings it names, in the words of Ansible's own check; and a
+    true-or-false setting given as text, which Ansible's conditionals would refuse half way through a run."""
     values = {name: _plain(value) for name, value in settings.items() if name in argument_spec}
+    texts = {name: value for name, value in values.items() if argument_spec[name].get("type") == "bool"
+             and isinstance(value, str) and value.strip().lower() in BOOLEAN_WORDS and name not in COMMAND_LINE_FLAGS}
+    problems = ["%s is the text %r, not a boolean (-e %s=%s passes text): set it in the inventory or a vars file, or "
+                "give it as JSON: -e '{\"%s\": %s}'" % (name, value, name, value, name, str(as_boolean(value)).lower())
+                for name, value in sorted(texts.items())]
     result = ArgumentSpecValidator(dict(argument_spec)).validate(values, validate_role_argument_spec=True)
-    return [_named_where(message) for message in result.error_messages]
+    return problems + [_named_where(message) for message in result.error_messages]
 
 
 def _plain(value: Any) -> Any:
@@ -360,7 +373,7 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append("etcd_install_release_url is %r: give an http(s) URL laid out like etcd's releases"
                             % (s.get("etcd_install_release_url"),))
-    if _boolean(s.get("etcd_use_dns")) and not s.get("etcd_domain_name"):
+    if as_boolean(s.get("etcd_use_dns")) and not s.get("etcd_domain_name"):
         problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain the member "
                         "certificates are to name")
     return problems
@@ -478,7 +491,7 @@ def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
         problems.extend(_url_problems("etcd_listen_metrics_urls", metrics_urls, for_binding=True, tls=False))
         problems.extend(_metrics_url_problems(s, metrics_urls))
     listen_hosts = {(parse_url(url)[0] or urlsplit("")).hostname for url in _as_list(s.get("etcd_listen_client_urls"))}
-    if _boolean(s.get("etcd_use_localhost")) and "etcd_listen_client_urls" in s and \
+    if as_boolean(s.get("etcd_use_localhost")) and "etcd_listen_client_urls" in s and \
             not listen_hosts & {"127.0.0.1", "localhost", "0.0.0.0", "::"}:
         problems.append("etcd_use_localhost is true, but etcd_listen_client_urls (%s) has neither 127.0.0.1 nor a "
                         "wildcard address: add https://127.0.0.1:<client port>, or set etcd_use_localhost to false"

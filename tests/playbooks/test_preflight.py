@@ -152,6 +152,10 @@ CASES = [
      "etcd_backup_memory_limit is '96M': give an amount Go understands, such as 96MiB or 1GiB"),
     ("backup-max-age", three(), {"etcd_backup_enabled": True, "etcd_backup_password": "x", "etcd_backup_max_age": "a day"},
      "etcd_backup_max_age is 'a day': give a duration such as 13h or 2d"),
+    # -e etcd_use_localhost=yes, or a quoted value in YAML: Ansible's conditionals would refuse it half way through.
+    ("text-for-a-boolean", three(), {"etcd_use_localhost": "yes"},
+     "etcd_use_localhost is the text 'yes', not a boolean (-e etcd_use_localhost=yes passes text): set it in the "
+     "inventory or a vars file, or give it as JSON: -e '{\"etcd_use_localhost\": true}'"),
     ("defrag-ratio", three(), {"etcd_defrag_threshold_ratio": 1.5},
      "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
 ]
@@ -163,7 +167,7 @@ BATCHES = [
     ["duplicate-address"],
     ["empty-group"],
     ["port-twice"],
-    ["install-source", "no-tls"],
+    ["install-source", "no-tls", "text-for-a-boolean"],
     ["version", "retired-variable", "client-prefix", "retired-client-list"],
     ["key-type", "curve"],
     ["cert-outlives-ca"],

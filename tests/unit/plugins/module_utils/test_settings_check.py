@@ -6,6 +6,7 @@ import pytest
 
 from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import (
     argument_problems,
+    as_boolean,
     ca_rotation_problems,
     cluster_problems,
     host_problems,
@@ -314,6 +315,26 @@ def test_argument_problems_are_ansibles_own_sentences_for_the_names_in_the_spec(
     # Ansible's own words, which vary a little between its releases.
     assert problems[0].startswith("argument 'etcd_snapshot_count' is of type") and "unable to convert to int" in problems[0]
     assert argument_problems({"etcd_log_level": "info"}, spec) == []
+
+
+def test_a_setting_given_as_text_for_a_boolean_is_refused_and_a_command_line_flag_is_not():
+    """-e etcd_backup_enabled=true passes the text "true", which Ansible's conditionals refuse half way through a run;
+    the flags a run is given on the command line are read with the bool filter."""
+    spec = {"etcd_backup_enabled": {"type": "bool"}, "etcd_remove_force": {"type": "bool"}}
+    assert argument_problems({"etcd_backup_enabled": "true", "etcd_remove_force": "false"}, spec) == [
+        "etcd_backup_enabled is the text 'true', not a boolean (-e etcd_backup_enabled=true passes text): set it in the "
+        "inventory or a vars file, or give it as JSON: -e '{\"etcd_backup_enabled\": true}'"]
+    assert argument_problems({"etcd_backup_enabled": False, "etcd_remove_force": True}, spec) == []
+    # A word that is no boolean at all is Ansible's to name.
+    (problem,) = argument_problems({"etcd_backup_enabled": "maybe"}, spec)
+    assert "etcd_backup_enabled" in problem and "bool" in problem
+
+
+@pytest.mark.parametrize("text, value", [("true", True), ("yes", True), ("1", True), ("false", False), ("no", False),
+                                         ("0", False), ("off", False)])
+def test_a_command_line_flag_reads_as_the_bool_filter_reads_it(text, value):
+    assert as_boolean(text) is value
+    assert as_boolean(value) is value
 
 
 class _CostlyToCopy(dict):
