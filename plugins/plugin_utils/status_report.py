@@ -130,9 +130,8 @@ def status_report(cluster: Mapping[str, Any], members: Sequence[Mapping[str, Any
 
     widths = [max(len(str(row[column])) for row in rows) for column in range(len(COLUMNS))]
     table = ["  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
-    leader = cluster.get("leader_name") or "none"
-    table.append("cluster %s, leader %s, cluster version %s" % (cluster.get("cluster_id") or "not answering", leader,
-                                                              cluster.get("cluster_version") or "-"))
+    table.append("cluster %s, leader %s, cluster version %s" % (
+        cluster.get("cluster_id") or "not answering", cluster.get("leader_name") or "none", cluster.get("cluster_version") or "-"))
     table.append("latest backup: %s" % _backup_line(backup))
     problems += _backup_problems(backup, backup_max_age)
     return {"table": table, "problems": problems}

@@ -34,8 +34,9 @@ HOSTS = {"h%d" % n: host() for n in (1, 2, 3)}
 BACKUP = {"id": "4f2a9c1e", "time": "2027-01-15T08:00:00Z", "age": 3600}
 
 
-def report(the_cluster=None, hosts=None, backup=BACKUP, **options):
-    return status_report(the_cluster or cluster(), MEMBERS, hosts or HOSTS, backup=backup, now=NOW, **options)
+def report(the_cluster=None, hosts=None, backup="latest", **options):
+    return status_report(the_cluster or cluster(), MEMBERS, hosts or HOSTS, backup=BACKUP if backup == "latest" else backup,
+                         now=NOW, **options)
 
 
 def rows(table):
