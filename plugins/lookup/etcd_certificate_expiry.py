@@ -45,6 +45,10 @@ _list:
       description: Its last day (ISO 8601).
       type: str
       sample: "2028-11-25"
+    not_after_timestamp:
+      description: When it expires, in Unix time.
+      type: int
+      sample: 1858550400
     days_left:
       description: Whole days until it expires; negative once it has.
       type: int

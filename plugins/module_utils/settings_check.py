@@ -313,6 +313,9 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
     if "etcd_discovery_srv" in s:
         problems.append("etcd_discovery_srv is no more: nothing read it (finding the members by DNS SRV records is "
                         "not built yet); remove it")
+    if "etcd_maintenance_textfile_dir" in s:
+        problems.append("etcd_maintenance_textfile_dir is no more: set etcd_textfile_dir, where the restore drill's and "
+                        "the certificates' metrics go")
     if "etcd_pki_clients" in s:
         problems.append("etcd_pki_clients is no more: give each application as an entry of etcd_clients "
                         "({name: NAME, prefix: /NAME/, access: readwrite}), which issues its certificate and makes "

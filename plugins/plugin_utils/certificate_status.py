@@ -208,7 +208,7 @@ def ca_key_state(
 
 def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None) -> list[dict[str, Any]]:
     """Every certificate under directory (NAME.pem, not keys), soonest to expire first: {path (relative), subject,
-    not_after (ISO date), days_left, summary (one line of all that)}. The CAs retired by a rotation (retired/) are
+    not_after (ISO date), not_after_timestamp (Unix time), days_left, summary (one line of all that)}. The CAs retired by a rotation (retired/) are
     left out, and so is ca-bundle.pem, which only gathers the CAs listed on their own."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     found = []
@@ -224,7 +224,8 @@ def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None
                 continue  # not a certificate (the JWT key pair's public key is jwt.pub, but be safe)
             not_after = cert.not_valid_after_utc
             entry = {"path": os.path.relpath(path, directory), "subject": cert.subject.rfc4514_string(),
-                     "not_after": not_after.date().isoformat(), "days_left": (not_after - now).days}
+                     "not_after": not_after.date().isoformat(), "not_after_timestamp": int(not_after.timestamp()),
+                     "days_left": (not_after - now).days}
             entry["summary"] = "%(path)s (%(subject)s) expires %(not_after)s, in %(days_left)d days" % entry
             found.append(entry)
     return sorted(found, key=lambda entry: (entry["days_left"], entry["path"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import ssl
 import subprocess
 import urllib.parse
 import urllib.request
@@ -104,16 +105,36 @@ def dashboard_queries(lab) -> list:
     return [target["expr"].replace("$cluster", "etcd-test") for panel in dashboard["panels"] for target in panel["targets"]]
 
 
+TEXTFILE_METRICS = ("etcd_backup_", "etcd_certificate_")  # node exporter's textfile collector reads them, not etcd's
+
+
 def test_every_etcd_metric_the_rules_and_the_dashboard_read_is_one_the_members_export(lab, prometheus):
     """The rules' own tests (promtool) feed them the names they use; here those names meet a real etcd's. The backup
-    drill's come from node exporter's textfile collector, not from etcd."""
+    drill's and the certificates' come from node exporter's textfile collector, not from etcd."""
     rules = yaml.safe_load((lab.workdir / "monitoring" / "etcd-alerts.yml").read_text())
     expressions = [rule["expr"] for rule in rules["groups"][0]["rules"]] + dashboard_queries(lab)
     read = {name for expression in expressions for name in re.findall(r"\betcd_[a-z0-9_]+", expression)}
     lab.wait(lambda: "etcd_server_has_leader" in api(prometheus, "label/__name__/values"), 60, "a scrape")
     exported = set(api(prometheus, "label/__name__/values"))
-    assert {name for name in read if not name.startswith("etcd_backup_")} - exported == set()
-    assert len(read) >= 15
+    assert {name for name in read if not name.startswith(TEXTFILE_METRICS)} - exported == set()
+    assert "etcd_certificate_expiry_timestamp_seconds" in read and len(read) >= 15
+
+
+def test_each_member_writes_when_its_certificates_expire_for_node_exporter(lab):
+    """What EtcdCertificateExpiresSoon reads: valid for Prometheus (promtool check metrics), and the dates openssl
+    reads of the certificates the member has."""
+    for node in NODES:
+        text = lab.sh(node, "cat /var/lib/prometheus/node-exporter/etcd_certificates.prom")
+        checked = subprocess.run([str(PROMETHEUS.with_name("promtool")), "check", "metrics"], input=text, text=True,
+                                 capture_output=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        written = {labels: float(value) for labels, value in
+                   re.findall(r"^etcd_certificate_expiry_timestamp_seconds\{(.*)\} (\S+)$", text, flags=re.M)}
+        expected = {}
+        for name in ("ca.pem", "etcd.pem", "peer.pem", "admin.pem", "etcdctl.pem"):
+            end = lab.sh(node, "openssl x509 -in /etc/ssl/etcd/%s -noout -enddate" % name).strip().split("=", 1)[1]
+            expected['cluster="etcd-test",member="%s",certificate="%s"' % (node, name)] = ssl.cert_time_to_seconds(end)
+        assert written == expected, text
 
 
 def test_every_panel_of_the_dashboard_finds_its_series(lab, prometheus):

@@ -236,7 +236,9 @@ def test_every_certificate_with_its_expiry_soonest_first(tmp_path, ca):
     (tmp_path / "retired").mkdir()
     (tmp_path / "retired" / "ca-20260101T000000Z.pem").write_bytes(make_leaf(ca, days=1)[0])
     report = certificate_expiries(str(tmp_path), now=NOW)
-    assert [{k: v for k, v in entry.items() if k != "summary"} for entry in report] == [
+    assert report[0]["not_after_timestamp"] == int(x509.load_pem_x509_certificate(cert).not_valid_after_utc.timestamp())
+    assert report[1]["not_after_timestamp"] == int(ca[1].not_valid_after_utc.timestamp())
+    assert [{k: v for k, v in entry.items() if k not in ("summary", "not_after_timestamp")} for entry in report] == [
         {"path": "members/etcd-1/peer.pem", "subject": "CN=etcd-1", "not_after": "2026-12-05", "days_left": 10},
         {"path": "ca.pem", "subject": "CN=test CA", "not_after": "2029-08-21", "days_left": 1000},
     ]
