@@ -20,7 +20,7 @@ def test_info_reports_members_leader_versions(shared_cluster):
         assert member["healthy"] and member["reachable"], member
         assert member["server_version"] == shared_cluster.version
         assert member["db_size"] > 0 and 0 < member["db_size_in_use"] <= member["db_size"]
-        assert member["raft_index"] > 0 and member["is_learner"] is False
+        assert member["raft_index"] > 0 and 0 < member["raft_applied_index"] <= member["raft_index"] and member["is_learner"] is False
         assert int(member["id"], 16) == member["id_decimal"]
     assert res["cluster_version"] == shared_cluster.version.rsplit(".", 1)[0] + ".0"
     assert res["alarms"] == []
