@@ -81,7 +81,7 @@ lab-tests: venv $(PROMETHEUS)/promtool
 	pytest -q --durations=30 tests/lab
 
 # Each scenario on one Debian release (the etcd it runs does not depend on it): one member (etcd 3.4 from an
-# archive, authentication on) and three on Debian 12, five members from Debian's own package on Debian 13.
+# archive, authentication on) and three (on IPv6) on Debian 12, five members from Debian's own package on Debian 13.
 molecule: venv
 	bash lab/testbed all
 	MOLECULE_IMAGE=bookworm molecule test -s single

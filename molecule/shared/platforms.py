@@ -39,12 +39,12 @@ groups: [etcd]
 """
 IMAGE = "quorum-etcd-node:${MOLECULE_IMAGE:-bookworm}"
 
-# scenario: (its nodes, the third octet of its network 172.29.N.0/24, image); node i is at 172.29.N.(10 + i),
-# on the network molecule-etcd-<scenario>.
+# scenario: (its nodes, the third octet of its network 172.29.N.0/24, image, IPv6 too); node i is at
+# 172.29.N.(10 + i), and with IPv6 also at fd00:29:N::(10 + i), on the network molecule-etcd-<scenario>.
 SCENARIOS = {
-    "single": (["etcd-single"], 11, IMAGE),
-    "cluster": (["etcd-cluster-%d" % n for n in (1, 2, 3)], 12, IMAGE),
-    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)], 13, "quorum-etcd-node:trixie"),
+    "single": (["etcd-single"], 11, IMAGE, False),
+    "cluster": (["etcd-cluster-%d" % n for n in (1, 2, 3)], 12, IMAGE, True),
+    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)], 13, "quorum-etcd-node:trixie", False),
 }
 
 # NODE's keys as `docker run` options for lab/testbed; the others are molecule's own (the image's CMD is systemd).
@@ -63,14 +63,17 @@ def indent(text: str, spaces: int) -> str:
 
 def platforms(scenario: str) -> str:
     """The scenario's ``platforms:`` block: its first node in full, the others (``<<: *node``) by name and address."""
-    names, net, image = SCENARIOS[scenario]
+    names, net, image, ipv6 = SCENARIOS[scenario]
     network = "molecule-etcd-%s" % scenario
     text = MARK % "platforms" + "platforms:\n"
     for number, name in enumerate(names, start=1):
         networks = "networks:\n  - name: %s\n    ipv4_address: 172.29.%d.%d\n" % (network, net, 10 + number)
+        if ipv6:
+            networks += "    ipv6_address: fd00:29:%d::%d\n" % (net, 10 + number)
         if number == 1:
-            first = indent("name: %s\nimage: %s\n" % (name, image) + NODE + "docker_networks:\n  - name: %s\n"
-                           "    ipam_config:\n      - subnet: 172.29.%d.0/24\n" % (network, net) + networks, 4)
+            subnets = "      - subnet: 172.29.%d.0/24\n" % net + ("      - subnet: fd00:29:%d::/64\n" % net if ipv6 else "")
+            first = indent("name: %s\nimage: %s\n" % (name, image) + NODE + "docker_networks:\n  - name: %s\n" % network
+                           + ("    enable_ipv6: true\n" if ipv6 else "") + "    ipam_config:\n" + subnets + networks, 4)
             text += "  - &node\n" + first if len(names) > 1 else "  - " + first[4:]
         else:
             text += "  - <<: *node\n" + indent("name: %s\n" % name + networks, 4)

@@ -29,9 +29,12 @@ def test_every_node_of_a_scenario_is_the_shared_host_on_its_own_address(scenario
     generator = load_generator()
     with open(os.path.join(REPO, "molecule", scenario, "molecule.yml"), encoding="utf-8") as stream:
         platforms = yaml.safe_load(stream)["platforms"]
-    names, net, image = generator.SCENARIOS[scenario]
+    names, net, image, ipv6 = generator.SCENARIOS[scenario]
     assert [platform["name"] for platform in platforms] == names
     for number, platform in enumerate(platforms, start=1):
         assert {key: platform[key] for key in yaml.safe_load(generator.NODE)} == yaml.safe_load(generator.NODE)
         assert platform["image"] == image
-        assert platform["networks"] == [{"name": "molecule-etcd-" + scenario, "ipv4_address": "172.29.%d.%d" % (net, 10 + number)}]
+        network = {"name": "molecule-etcd-" + scenario, "ipv4_address": "172.29.%d.%d" % (net, 10 + number)}
+        if ipv6:
+            network["ipv6_address"] = "fd00:29:%d::%d" % (net, 10 + number)
+        assert platform["networks"] == [network]

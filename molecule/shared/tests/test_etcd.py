@@ -1,6 +1,7 @@
 """What an operator checks on a freshly deployed cluster, on every member."""
 
 import base64
+import ipaddress
 import json
 import os
 import re
@@ -26,22 +27,36 @@ def hostvar(name, key):
     return RUNNER.get_variables(name)[key]
 
 
+def bracketed(address):
+    """The address as a URL holds it: an IPv6 address in brackets."""
+    return "[%s]" % address if ":" in address else address
+
+
+def client_url(name):
+    """The URL the member's own clients use, as etcdctl.sh does: 127.0.0.1 unless etcd_use_localhost is off (the
+    IPv6 scenario), then the member's address."""
+    variables = RUNNER.get_variables(name)
+    address = "127.0.0.1" if variables.get("etcd_use_localhost", True) else variables["etcd_address"]
+    return "https://%s:2379" % bracketed(address)
+
+
 def etcdctl(host, *args):
     """etcdctl against this member alone, as the admin (etcdctl's certificate, whose common name is root)."""
     return host.run(
-        "ETCDCTL_API=3 etcdctl --endpoints https://127.0.0.1:2379 --cacert {c}/ca.pem --cert {c}/etcdctl.pem "
-        "--key {c}/etcdctl-key.pem --command-timeout 5s {args}".format(c=CERTS, args=" ".join(map(shlex.quote, args)))
+        "ETCDCTL_API=3 etcdctl --endpoints {url} --cacert {c}/ca.pem --cert {c}/etcdctl.pem --key {c}/etcdctl-key.pem "
+        "--command-timeout 5s {args}".format(url=client_url(host.backend.host), c=CERTS, args=" ".join(map(shlex.quote, args)))
     )
 
 
-# A TLS client on the member: prints the HTTP status, or the TLS error that ended the handshake.
+# A TLS client on the member, of the member's URL in argv[1]: prints the HTTP status, or the TLS error that ended the
+# handshake.
 HTTPS_GET = """
 import ssl, sys, urllib.request
 ctx = ssl.create_default_context(cafile="%s/ca.pem")
-if len(sys.argv) > 1:
-    ctx.load_cert_chain(sys.argv[1], sys.argv[2])
+if len(sys.argv) > 2:
+    ctx.load_cert_chain(sys.argv[2], sys.argv[3])
 try:
-    print(urllib.request.urlopen("https://127.0.0.1:2379/health", context=ctx, timeout=5).status)
+    print(urllib.request.urlopen(sys.argv[1] + "/health", context=ctx, timeout=5).status)
 except Exception as error:
     print("refused:", error)
 """ % CERTS
@@ -49,26 +64,26 @@ except Exception as error:
 
 def https_get(host, cert=None, key=None):
     if cert:
-        return host.check_output("python3 -c %s %s %s", HTTPS_GET, cert, key)
-    return host.check_output("python3 -c %s", HTTPS_GET)
+        return host.check_output("python3 -c %s %s %s %s", HTTPS_GET, client_url(host.backend.host), cert, key)
+    return host.check_output("python3 -c %s %s", HTTPS_GET, client_url(host.backend.host))
 
 
-# A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv[1] and prints
-# [status, answer] for each, the answer being etcd's JSON or, on an HTTP error, its text; with root's password in
-# argv[2], with the token etcd gives for it.
+# A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv[1] to the member's URL in argv[3]
+# and prints [status, answer] for each, the answer being etcd's JSON or, on an HTTP error, its text; with root's
+# password in argv[2], with the token etcd gives for it.
 GATEWAY_POST = """
 import json, ssl, sys, urllib.error, urllib.request
 ctx = ssl.create_default_context(cafile="%(c)s/ca.pem")
 ctx.load_cert_chain("%(c)s/admin.pem", "%(c)s/admin-key.pem")
 headers = {"Content-Type": "application/json"}
 if sys.argv[2]:
-    login = urllib.request.Request("https://127.0.0.1:2379/v3/auth/authenticate",
+    login = urllib.request.Request(sys.argv[3] + "/v3/auth/authenticate",
                                    json.dumps({"name": "root", "password": sys.argv[2]}).encode(), headers)
     with urllib.request.urlopen(login, context=ctx, timeout=5) as answer:
         headers["Authorization"] = json.load(answer)["token"]
 answers = []
 for path, body in json.loads(sys.argv[1]):
-    request = urllib.request.Request("https://127.0.0.1:2379" + path, json.dumps(body).encode(), headers)
+    request = urllib.request.Request(sys.argv[3] + path, json.dumps(body).encode(), headers)
     try:
         with urllib.request.urlopen(request, context=ctx, timeout=5) as answer:
             answers.append([answer.status, json.load(answer)])
@@ -79,7 +94,8 @@ print(json.dumps(answers))
 
 
 def gateway_post(host, *requests, password=ROOT_PASSWORD):
-    return json.loads(host.check_output("python3 -c %s %s %s", GATEWAY_POST, json.dumps(requests), password))
+    return json.loads(host.check_output("python3 -c %s %s %s %s", GATEWAY_POST, json.dumps(requests), password,
+                                        client_url(host.backend.host)))
 
 
 def b64(text):
@@ -89,6 +105,7 @@ def b64(text):
 def etcd_module(host, module, **args):
     """One of the collection's modules run on the member with the admin certificate, as a playbook would."""
     args.update(ca_cert=CERTS + "/ca.pem", client_cert=CERTS + "/admin.pem", client_key=CERTS + "/admin-key.pem")
+    args.setdefault("endpoints", [client_url(host.backend.host)])
     if ROOT_PASSWORD:
         args.update(user="root", password=ROOT_PASSWORD)
     result = host.ansible("quorum.etcd." + module, json.dumps(args), check=False, become=True)
@@ -147,17 +164,19 @@ def test_every_member_is_healthy_over_tls(host):
 
 
 def test_metrics_and_health_are_served_over_plain_http_and_nothing_else(host):
-    """What a Prometheus scrapes and a load balancer probes: on the member's address, from here, and on 127.0.0.1."""
-    address = hostvar(host.backend.host, "etcd_address")
+    """What a Prometheus scrapes and a load balancer probes: on the member's address, from here, and on 127.0.0.1
+    unless etcd_use_localhost is off."""
+    address = bracketed(hostvar(host.backend.host, "etcd_address"))
     with urllib.request.urlopen("http://%s:2381/metrics" % address, timeout=5) as answer:
         assert re.search(r"^etcd_server_has_leader 1$", answer.read().decode(), re.M)
     with urllib.request.urlopen("http://%s:2381/health" % address, timeout=5) as answer:
         assert json.loads(answer.read())["health"] == "true"
     with pytest.raises(urllib.error.HTTPError, match="404"):
         urllib.request.urlopen("http://%s:2381/v3/kv/range" % address, data=b'{"key": "Lw=="}', timeout=5)
-    local = host.check_output("python3 -c %s", "import urllib.request; "
-                              "print(urllib.request.urlopen('http://127.0.0.1:2381/health', timeout=5).read().decode())")
-    assert json.loads(local)["health"] == "true"
+    if RUNNER.get_variables(host.backend.host).get("etcd_use_localhost", True):
+        local = host.check_output("python3 -c %s", "import urllib.request; print(urllib.request.urlopen("
+                                  "'http://127.0.0.1:2381/health', timeout=5).read().decode())")
+        assert json.loads(local)["health"] == "true"
 
 
 def test_a_key_written_on_one_member_is_read_on_this_one(host, written_key):
@@ -226,7 +245,9 @@ def test_the_ca_key_is_on_no_member(host):
 def test_certificates_name_the_member_and_are_reported(host):
     hostvars = RUNNER.get_variables(host.backend.host)
     name, domain = host.backend.host, hostvars.get("etcd_domain_name", "")
-    wanted = {"DNS:" + name, "IP Address:" + hostvars["etcd_address"], "DNS:localhost", "IP Address:127.0.0.1"}
+    wanted = {"DNS:" + name, "IP Address:" + openssl_ip(hostvars["etcd_address"])}
+    if hostvars.get("etcd_use_localhost", True):
+        wanted |= {"DNS:localhost", "IP Address:127.0.0.1"}
     if domain:
         wanted |= {"DNS:%s.%s" % (name, domain)}
     if hostvars.get("etcd_use_dns"):
@@ -237,6 +258,13 @@ def test_certificates_name_the_member_and_are_reported(host):
     report = host.check_output("/etc/etcd/cert-show.sh")
     assert report.count("status: valid") == 5  # ca, etcd, peer, admin, etcdctl
     assert "EXPIRES" not in report
+
+
+def openssl_ip(address):
+    """The address as openssl prints it among a certificate's names: an IPv6 one in full, upper case."""
+    if ":" not in address:
+        return address
+    return ":".join("%X" % int(group, 16) for group in ipaddress.IPv6Address(address).exploded.split(":"))
 
 
 def test_extra_configuration_is_in_the_config_file(host):
@@ -324,6 +352,6 @@ def test_defrag_with_a_threshold_defragments_or_says_why_not(host):
 
 def test_etcdctl_wrapper_takes_flags_over_its_defaults(host):
     """etcdctl refuses a flag that its environment also sets; the wrapper lets the flag win."""
-    out = host.check_output("/etc/etcd/etcdctl.sh --endpoints=https://127.0.0.1:2379 --command-timeout=5s "
-                            "endpoint health 2>&1")
-    assert "https://127.0.0.1:2379 is healthy" in out
+    url = client_url(host.backend.host)
+    out = host.check_output("/etc/etcd/etcdctl.sh --endpoints=%s --command-timeout=5s endpoint health 2>&1" % url)
+    assert "%s is healthy" % url in out
