@@ -83,10 +83,9 @@ def status_report(cluster: Mapping[str, Any], members: Sequence[Mapping[str, Any
     down or unreachable too."""
     now = time.time() if now is None else now
     listed_members = [cluster_member(cluster, member["peer_url"], member.get("name", "")) for member in members]
-    units = {member["host"]: host["unit"] for member in members
-             for host in [hosts.get(member["host"]) or {}] if host.get("unit", {}).get("exists")}
-    problems = ["%s: not reachable by Ansible: %s" % (member["host"], _unreached(hosts.get(member["host"]) or {}))
-                for member in members if _unreached(hosts.get(member["host"]) or {})]
+    read = {member["host"]: hosts.get(member["host"]) or {} for member in members}
+    units = {name: host["unit"] for name, host in read.items() if host.get("unit", {}).get("exists")}
+    problems = ["%s: not reachable by Ansible: %s" % (name, _unreached(host)) for name, host in read.items() if _unreached(host)]
     problems += cluster_problems(cluster, members, units=units)
     alarms: Dict[str, List[str]] = {}
     for alarm in cluster.get("alarms") or []:
@@ -96,7 +95,7 @@ def status_report(cluster: Mapping[str, Any], members: Sequence[Mapping[str, Any
 
     rows = [COLUMNS]
     for member, listed in zip(members, listed_members):
-        host = hosts.get(member["host"]) or {}
+        host = read[member["host"]]
         answered = bool(listed and listed.get("reachable"))
         quota = host.get("quota_backend_bytes") or ETCD_DEFAULT_QUOTA
         soonest = _soonest_certificate(host)
