@@ -44,8 +44,11 @@ IMAGE = "quorum-etcd-node:${MOLECULE_IMAGE:-bookworm}"
 SCENARIOS = {
     "single": (["etcd-single"], 11, IMAGE, False),
     "cluster": (["etcd-cluster-%d" % n for n in (1, 2, 3)], 12, IMAGE, True),
-    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)], 13, "quorum-etcd-node:trixie", False),
+    "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)] + ["kube-five-control-plane"], 13,
+             "quorum-etcd-node:trixie", False),
 }
+# Nodes that are not members, and the groups they are in instead of etcd.
+OTHER_GROUPS = {"kube-five-control-plane": ["kube_control_plane"]}
 
 # NODE's keys as `docker run` options for lab/testbed; the others are molecule's own (the image's CMD is systemd).
 RUN_OPTIONS = {"capabilities": "--cap-add %s", "security_opts": "--security-opt %s", "cgroupns_mode": "--cgroupns=%s",
@@ -76,7 +79,8 @@ def platforms(scenario: str) -> str:
                            + ("    enable_ipv6: true\n" if ipv6 else "") + "    ipam_config:\n" + subnets + networks, 4)
             text += "  - &node\n" + first if len(names) > 1 else "  - " + first[4:]
         else:
-            text += "  - <<: *node\n" + indent("name: %s\n" % name + networks, 4)
+            groups = "groups: [%s]\n" % ", ".join(OTHER_GROUPS[name]) if name in OTHER_GROUPS else ""
+            text += "  - <<: *node\n" + indent("name: %s\n" % name + groups + networks, 4)
     return text
 
 

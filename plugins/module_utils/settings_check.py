@@ -120,6 +120,11 @@ def client_problems(clients: List[Dict[str, Any]]) -> List[str]:
         elif name in seen:
             problems.append("etcd_clients names %s twice: give each application one entry" % name)
         seen.add(name)
+        for option in ("path", "ca_file", "cert_file", "key_file"):
+            path = client.get(option)
+            if path and not (isinstance(path, str) and path.startswith("/")):
+                problems.append("etcd_clients: client %s has the %s %r, which is not an absolute path: give the "
+                                "path on its hosts from /" % (name, option, path))
         prefix = client.get("prefix")
         if isinstance(prefix, str) and not prefix.startswith("/"):
             problems.append("etcd_clients: client %s has the prefix %r, which does not start with '/': give the "

@@ -158,6 +158,12 @@ CASES = [
      "inventory or a vars file, or give it as JSON: -e '{\"etcd_use_localhost\": true}'"),
     ("defrag-ratio", three(), {"etcd_defrag_threshold_ratio": 1.5},
      "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
+    ("scrape-interval", three(), {"etcd_monitoring_scrape_interval": "10 seconds"},
+     "etcd_monitoring_scrape_interval is \"10 seconds\": give a whole number of seconds, minutes or hours"),
+    # The Kubernetes layout without kube-apiserver's client: kubeadm's configuration would name files never made.
+    ("kubernetes-without-apiserver-client", three(), {"etcd_kubernetes_enabled": True},
+     "etcd_kubernetes_enabled is true, but etcd_clients has no client kube-apiserver-etcd-client, kube-apiserver's "
+     "(etcd_kubernetes_client): add {name: kube-apiserver-etcd-client, prefix: /registry/"),
 ]
 
 # The cases one check refuses together share a run, in the order the checks run; a case with hosts of its own, or
@@ -184,6 +190,8 @@ BATCHES = [
     ["backup-interval"],
     ["backup-max-age"],
     ["backup-memory-limit"],
+    ["scrape-interval"],
+    ["kubernetes-without-apiserver-client"],
 ]
 CASE = {case[0]: case for case in CASES}
 

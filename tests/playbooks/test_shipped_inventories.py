@@ -1,4 +1,5 @@
-"""The shipped inventories: one member on this machine, and a production cluster of three."""
+"""The shipped inventories: one member on this machine, a production cluster of three, and the external etcd of a
+Kubernetes control plane."""
 
 import json
 import os
@@ -26,6 +27,9 @@ def initial_cluster(inventory):
         ("single", "etcd-single=https://127.0.0.1:2380"),
         ("prod", "etcd-prod-1=https://10.0.1.10:2380,etcd-prod-2=https://10.0.1.11:2380,"
                  "etcd-prod-3=https://10.0.1.12:2380"),
+        # The specification's Kubernetes example: its cluster_list.
+        ("kubernetes", "k8s-etcd-1=https://10.0.1.100:2380,k8s-etcd-2=https://10.0.1.101:2380,"
+                       "k8s-etcd-3=https://10.0.1.102:2380"),
     ],
 )
 def test_inventory_gives_its_initial_cluster(inventory, cluster_list):

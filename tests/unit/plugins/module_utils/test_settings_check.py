@@ -97,6 +97,8 @@ def test_variables_not_given_are_not_checked():
      "etcd_clients: client billing has the prefix 'billing/', which does not start with '/'"),
     ({"etcd_clients": [{"name": "a", "prefix": "/a/"}, {"name": "a", "prefix": "/b/"}]}, "etcd_clients names a twice"),
     ({"etcd_clients": [{"name": "root", "prefix": "/"}]}, "etcd_clients has a client named root"),
+    ({"etcd_clients": [{"name": "app", "prefix": "/app/", "cert_file": "app.crt"}]},
+     "etcd_clients: client app has the cert_file 'app.crt', which is not an absolute path"),
     ({"etcd_clients": "billing"}, "etcd_clients is 'billing': give a list"),
     ({"etcd_version": "3.4.23", "etcd_tls_min_version": "TLS1.3"},
      "etcd_tls_min_version is TLS1.3, which etcd 3.4 cannot set: it takes TLS 1.2 and later"),
