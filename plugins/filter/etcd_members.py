@@ -38,6 +38,11 @@ options:
     description: Metrics port of hosts that do not set C(etcd_metrics_port).
     type: int
     default: 2381
+  metrics_scheme:
+    description: URL scheme of the metrics URLs (C(etcd_metrics_scheme)).
+    type: str
+    default: http
+    choices: [http, https]
   protocol:
     description: URL scheme of client and peer URLs.
     type: str
@@ -88,9 +93,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.topology import TopologyError, cluster_members
 
 
-def etcd_members(hosts, hostvars, client_port=2379, peer_port=2380, protocol="https", metrics_port=2381):
+def etcd_members(hosts, hostvars, client_port=2379, peer_port=2380, protocol="https", metrics_port=2381,
+                 metrics_scheme="http"):
     try:
-        return cluster_members(list(hosts or []), hostvars, client_port, peer_port, protocol, metrics_port)
+        return cluster_members(list(hosts or []), hostvars, client_port, peer_port, protocol, metrics_port,
+                               metrics_scheme)
     except TopologyError as error:
         raise AnsibleFilterError(str(error)) from None
 

@@ -461,8 +461,8 @@ def _version_problems(s: Mapping[str, Any]) -> List[str]:
 
 
 def _metrics_url_problems(s: Mapping[str, Any], urls: List[str]) -> List[str]:
-    """Plain HTTP (https:// would put the client TLS, and a client certificate, in front of Prometheus), on a
-    port etcd does not already listen on for clients or peers."""
+    """Of the scheme etcd_metrics_scheme (the one the scrape configuration reads), on a port etcd does not already
+    listen on for clients or peers."""
     taken: Dict[int, str] = {}
     for variable in ("etcd_listen_client_urls", "etcd_listen_peer_urls"):
         for url in _as_list(s.get(variable)):
@@ -474,10 +474,11 @@ def _metrics_url_problems(s: Mapping[str, Any], urls: List[str]) -> List[str]:
         parts = parse_url(url)[0]
         if parts is None:
             continue
-        if parts.scheme != "http":
-            problems.append("etcd_listen_metrics_urls has %s: over TLS etcd would require Prometheus to present a "
-                            "client certificate of the cluster's CA, which the collection does not issue; use http:// "
-                            "(the listener serves /metrics and /health, no keys)" % url)
+        scheme = s.get("etcd_metrics_scheme", "http")
+        if parts.scheme != scheme:
+            problems.append("etcd_listen_metrics_urls has %s, but etcd_metrics_scheme is %s, which the scrape "
+                            "configuration reads: give %s:// URLs, or set etcd_metrics_scheme (https: Prometheus "
+                            "presents a client certificate, etcd_monitoring_client)" % (url, scheme, scheme))
         if parts.port in taken:
             problems.append("etcd_listen_metrics_urls has %s, but etcd listens on port %d for %s already: give the "
                             "metrics listener a port of its own (etcd_metrics_port)" % (url, parts.port, taken[parts.port]))

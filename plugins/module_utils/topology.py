@@ -53,18 +53,21 @@ def cluster_members(
     peer_port: int = 2380,
     protocol: str = "https",
     metrics_port: int = 2381,
+    metrics_scheme: str = "http",
 ) -> list[dict[str, Any]]:
     """One entry per member, in inventory order.
 
     A host may override etcd_name, etcd_address, etcd_client_port, etcd_peer_port and etcd_metrics_port. This is
     where the name and address fall back (the roles' defaults are these members'): the inventory name, and
-    ansible_host, then the inventory name. The metrics URL is plain HTTP: etcd serves /metrics and /health there,
-    and nothing else.
+    ansible_host, then the inventory name. The metrics URL is plain HTTP unless metrics_scheme is https (then etcd
+    serves it with the client port's TLS): etcd serves /metrics and /health there, and nothing else.
     """
     if not hosts:
         raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
     if protocol not in PROTOCOLS:
         raise TopologyError("etcd_protocol is %r: use https (or http for a throwaway test cluster)" % (protocol,))
+    if metrics_scheme not in ("http", "https"):
+        raise TopologyError("etcd_metrics_scheme is %r: use http, or https for the client port's TLS" % (metrics_scheme,))
 
     members = []
     for host in hosts:
@@ -91,7 +94,7 @@ def cluster_members(
                 "address": address.strip("[]"),
                 "client_url": "%s://%s:%d" % (protocol, url_host, cport),
                 "peer_url": "%s://%s:%d" % (protocol, url_host, pport),
-                "metrics_url": "http://%s:%d" % (url_host, mport),
+                "metrics_url": "%s://%s:%d" % (metrics_scheme, url_host, mport),
             }
         )
 

@@ -159,7 +159,10 @@ CASES = [
     ("defrag-ratio", three(), {"etcd_defrag_threshold_ratio": 1.5},
      "etcd_defrag_threshold_ratio is 1.5: give the share of the database that must be free, from 0"),
     ("scrape-interval", three(), {"etcd_monitoring_scrape_interval": "10 seconds"},
-     "etcd_monitoring_scrape_interval is \"10 seconds\": give a whole number of seconds, minutes or hours"),
+     "etcd_monitoring_scrape_interval is '10 seconds': give a whole number of seconds, minutes or hours"),
+    ("metrics-tls-without-client", three(), {"etcd_metrics_scheme": "https"},
+     "etcd_metrics_scheme is https, so Prometheus must present a client certificate of the cluster's CA: declare it "
+     "in etcd_clients"),
     # The Kubernetes layout without kube-apiserver's client: kubeadm's configuration would name files never made.
     ("kubernetes-without-apiserver-client", three(), {"etcd_kubernetes_enabled": True},
      "etcd_kubernetes_enabled is true, but etcd_clients has no client kube-apiserver-etcd-client, kube-apiserver's "
@@ -190,7 +193,7 @@ BATCHES = [
     ["backup-interval"],
     ["backup-max-age"],
     ["backup-memory-limit"],
-    ["scrape-interval"],
+    ["scrape-interval", "metrics-tls-without-client"],
     ["kubernetes-without-apiserver-client"],
 ]
 CASE = {case[0]: case for case in CASES}

@@ -20,7 +20,7 @@ def test_the_member_listens_and_advertises_on_its_ipv6_address(host):
     client_urls = ["https://[%s]:2379" % address] + (["https://172.29.12.13:2379"] if name == DUAL_STACK else [])
     assert config["listen-peer-urls"] == config["initial-advertise-peer-urls"] == "https://[%s]:2380" % address
     assert config["listen-client-urls"] == config["advertise-client-urls"] == ",".join(client_urls)
-    assert config["listen-metrics-urls"] == "http://[%s]:2381" % address
+    assert config["listen-metrics-urls"] == "https://[%s]:2381" % address  # etcd_metrics_scheme https
     # What listens on etcd's ports, by ss.
     listening = {line.split()[3] for line in host.check_output("ss -Hltn").splitlines()
                  if line.split()[3].rsplit(":", 1)[1] in ("2379", "2380", "2381")}

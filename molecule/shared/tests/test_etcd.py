@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import ssl
 import urllib.error
 import urllib.request
 import uuid
@@ -163,17 +164,31 @@ def test_every_member_is_healthy_over_tls(host):
     assert len(members.splitlines()) == len(testinfra_hosts)
 
 
-def test_metrics_and_health_are_served_over_plain_http_and_nothing_else(host):
+def test_metrics_and_health_are_served_at_the_metrics_port_and_nothing_else(host):
     """What a Prometheus scrapes and a load balancer probes: on the member's address, from here, and on 127.0.0.1
-    unless etcd_use_localhost is off."""
-    address = bracketed(hostvar(host.backend.host, "etcd_address"))
-    with urllib.request.urlopen("http://%s:2381/metrics" % address, timeout=5) as answer:
+    unless etcd_use_localhost is off. Over TLS (etcd_metrics_scheme https, a scenario that sets it), to a client with
+    Prometheus's certificate (etcd_monitoring_client) alone."""
+    variables = RUNNER.get_variables(host.backend.host)
+    scheme = variables.get("etcd_metrics_scheme", "http")
+    url = "%s://%s:2381" % (scheme, bracketed(variables["etcd_address"]))
+    context = None
+    if scheme == "https":
+        # Plain HTTP, or TLS without a client certificate: etcd closes the connection.
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            urllib.request.urlopen("http://%s:2381/health" % bracketed(variables["etcd_address"]), timeout=5)
+        context = ssl.create_default_context(cafile=os.path.join(PKI_DIR, "ca.pem"))
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            urllib.request.urlopen(url + "/health", context=context, timeout=5)
+        client = variables["etcd_monitoring_client"]
+        context.load_cert_chain(os.path.join(PKI_DIR, "clients", client + ".pem"),
+                                os.path.join(PKI_DIR, "clients", client + "-key.pem"))
+    with urllib.request.urlopen(url + "/metrics", context=context, timeout=5) as answer:
         assert re.search(r"^etcd_server_has_leader 1$", answer.read().decode(), re.M)
-    with urllib.request.urlopen("http://%s:2381/health" % address, timeout=5) as answer:
+    with urllib.request.urlopen(url + "/health", context=context, timeout=5) as answer:
         assert json.loads(answer.read())["health"] == "true"
     with pytest.raises(urllib.error.HTTPError, match="404"):
-        urllib.request.urlopen("http://%s:2381/v3/kv/range" % address, data=b'{"key": "Lw=="}', timeout=5)
-    if RUNNER.get_variables(host.backend.host).get("etcd_use_localhost", True):
+        urllib.request.urlopen(url + "/v3/kv/range", data=b'{"key": "Lw=="}', context=context, timeout=5)
+    if variables.get("etcd_use_localhost", True):
         local = host.check_output("python3 -c %s", "import urllib.request; print(urllib.request.urlopen("
                                   "'http://127.0.0.1:2381/health', timeout=5).read().decode())")
         assert json.loads(local)["health"] == "true"

@@ -59,6 +59,13 @@ def test_custom_ports_per_host_and_default_and_http():
     ]
 
 
+def test_metrics_over_tls_and_an_unknown_scheme():
+    [member] = etcd_members(["a"], {"a": {"etcd_address": "fd00::1"}}, metrics_scheme="https")
+    assert member["metrics_url"] == "https://[fd00::1]:2381"
+    with pytest.raises(AnsibleFilterError, match="etcd_metrics_scheme is 'ftp': use http, or https"):
+        etcd_members(["a"], {"a": {}}, metrics_scheme="ftp")
+
+
 def test_two_members_on_one_address_with_other_ports_are_allowed():
     hostvars = {"a": {"etcd_address": "127.0.0.1"}, "b": {"etcd_address": "127.0.0.1", "etcd_client_port": 3379, "etcd_peer_port": 3380,
                                                           "etcd_metrics_port": 3381}}

@@ -70,6 +70,7 @@ def test_good_settings_have_no_problem():
     {"etcd_certs_path": "/etc/etcd/pki"},
     {"etcd_listen_metrics_urls": []},
     {"etcd_listen_metrics_urls": ["http://0.0.0.0:9379"]},
+    {"etcd_metrics_scheme": "https", "etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]},
 ])
 def test_what_an_operator_may_well_write_is_taken(changes):
     assert setting_problems(dict(GOOD, **changes), ["etcd-1", "etcd-2"]) == []
@@ -135,7 +136,10 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_extra_config": {"listen-metrics-urls": "http://0.0.0.0:2381"}},
      "etcd_extra_config sets listen-metrics-urls, which comes from etcd_listen_metrics_urls"),
     ({"etcd_listen_metrics_urls": ["http://0.0.0.0"]}, "etcd_listen_metrics_urls has 'http://0.0.0.0', which etcd cannot use"),
-    ({"etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]}, "over TLS etcd would require Prometheus to present a client certificate"),
+    ({"etcd_listen_metrics_urls": ["https://10.0.0.1:2381"]},
+     "etcd_listen_metrics_urls has https://10.0.0.1:2381, but etcd_metrics_scheme is http, which the scrape"),
+    ({"etcd_metrics_scheme": "https", "etcd_listen_metrics_urls": ["http://10.0.0.1:2381"]},
+     "etcd_listen_metrics_urls has http://10.0.0.1:2381, but etcd_metrics_scheme is https"),
     ({"etcd_listen_metrics_urls": ["http://etcd-1:2381"]}, "etcd listens on IP addresses only"),
     ({"etcd_listen_metrics_urls": ["http://10.0.0.1:2380"]},
      "etcd listens on port 2380 for etcd_listen_peer_urls already: give the metrics listener a port of its own"),
