@@ -90,6 +90,7 @@ molecule: venv $(PROMETHEUS)/promtool
 molecule-scenarios:
 	MOLECULE_IMAGE=bookworm molecule test -s single
 	MOLECULE_IMAGE=bookworm molecule test -s cluster
+	MOLECULE_IMAGE=bookworm molecule test -s srv
 	molecule test -s five
 
 # What needs no containers first. The modules' tests, which mostly wait on their etcd processes, and the oldest

@@ -46,9 +46,10 @@ SCENARIOS = {
     "cluster": (["etcd-cluster-%d" % n for n in (1, 2, 3)], 12, IMAGE, True),
     "five": (["etcd-five-%d" % n for n in (1, 2, 3, 4, 5)] + ["kube-five-control-plane"], 13,
              "quorum-etcd-node:trixie", False),
+    "srv": (["etcd-srv-%d" % n for n in (1, 2, 3)] + ["etcd-srv-dns"], 14, IMAGE, False),
 }
 # Nodes that are not members, and the groups they are in instead of etcd.
-OTHER_GROUPS = {"kube-five-control-plane": ["kube_control_plane"]}
+OTHER_GROUPS = {"kube-five-control-plane": ["kube_control_plane"], "etcd-srv-dns": ["dns"]}
 
 # NODE's keys as `docker run` options for lab/testbed; the others are molecule's own (the image's CMD is systemd).
 RUN_OPTIONS = {"capabilities": "--cap-add %s", "security_opts": "--security-opt %s", "cgroupns_mode": "--cgroupns=%s",

@@ -42,6 +42,13 @@ options:
     description: Replace every member whose data is lost (C(etcd_replace_lost_members)).
     type: bool
     default: false
+  discovery:
+    description:
+      - C(etcd_discovery). With V(srv), a member that bootstraps a new cluster has an empty initial cluster - it
+        bootstraps from the DNS SRV records.
+    type: str
+    default: static
+    choices: [static, srv]
 """
 
 EXAMPLES = r"""
@@ -74,9 +81,9 @@ from ansible_collections.quorum.etcd.plugins.module_utils.settings_check import 
 from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
 
 
-def etcd_join_plan(members, hostvars, cluster=None, replace=(), replace_lost=False):
+def etcd_join_plan(members, hostvars, cluster=None, replace=(), replace_lost=False, discovery="static"):
     return join_plan(list(members), hostvars, cluster or {}, replace=[name for name in replace or () if name],
-                     replace_lost=as_boolean(replace_lost))
+                     replace_lost=as_boolean(replace_lost), discovery=discovery)
 
 
 class FilterModule:

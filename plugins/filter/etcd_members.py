@@ -48,6 +48,23 @@ options:
     type: str
     default: https
     choices: [https, http]
+  discovery:
+    description:
+      - How a new cluster's members find each other (C(etcd_discovery)). With V(srv), each member's peer URL names
+        its SRV target, which etcd puts in the member list when it bootstraps from the records.
+    type: str
+    default: static
+    choices: [static, srv]
+  domain:
+    description: The domain of hosts that do not set C(etcd_domain_name), for their SRV target.
+    type: str
+    default: ""
+  srv_records:
+    description:
+      - C(etcd_discovery_srv_records), the explicit records; a member's target is that of the record named after it.
+    type: list
+    elements: dict
+    default: []
 """
 
 EXAMPLES = r"""
@@ -79,9 +96,17 @@ _value:
       type: str
       sample: https://10.0.1.10:2379
     peer_url:
-      description: Peer URL.
+      description: Peer URL, as the member advertises it and the cluster lists it.
       type: str
       sample: https://10.0.1.10:2380
+    peer_listen_url:
+      description: Peer URL the member binds to (its address); the peer URL unless discovery is V(srv).
+      type: str
+      sample: https://10.0.1.10:2380
+    srv_target:
+      description: With discovery V(srv), the target of the member's SRV records; else empty.
+      type: str
+      sample: etcd-prod-1.company.com
     metrics_url:
       description: Metrics URL (plain HTTP, C(/metrics) and C(/health) only).
       type: str
@@ -94,10 +119,10 @@ from ansible_collections.quorum.etcd.plugins.module_utils.topology import Topolo
 
 
 def etcd_members(hosts, hostvars, client_port=2379, peer_port=2380, protocol="https", metrics_port=2381,
-                 metrics_scheme="http"):
+                 metrics_scheme="http", discovery="static", domain="", srv_records=()):
     try:
         return cluster_members(list(hosts or []), hostvars, client_port, peer_port, protocol, metrics_port,
-                               metrics_scheme)
+                               metrics_scheme, discovery, domain, srv_records)
     except TopologyError as error:
         raise AnsibleFilterError(str(error)) from None
 

@@ -115,6 +115,22 @@ class _Settings:
         return ",".join(value)
 
 
+def _bootstrap(s: _Settings) -> Dict[str, str]:
+    """How the member finds the others if it bootstraps: the initial cluster given, or, with SRV discovery and none
+    given, the records of etcd_domain_name (etcd takes only one of the two)."""
+    initial_cluster = s.text("etcd_initial_cluster")
+    if initial_cluster or settings_value(s, "etcd_discovery", "static") != "srv":
+        return {"initial-cluster": initial_cluster}
+    srv_name = settings_value(s, "etcd_discovery_srv_name", "")
+    return {"discovery-srv": s.text("etcd_domain_name"), **({"discovery-srv-name": srv_name} if srv_name else {})}
+
+
+def settings_value(s: _Settings, name: str, default: str) -> str:
+    """An optional setting, as text."""
+    value = s.settings.get(name)
+    return default if value is None else str(value)
+
+
 def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict:
     """The content of etcd's configuration file for these role settings, keys in the order written.
 
@@ -177,7 +193,7 @@ def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict
         "initial-advertise-peer-urls": s.urls("etcd_advertise_peer_urls"),
         # An empty list turns the metrics listener off.
         **({"listen-metrics-urls": s.urls("etcd_listen_metrics_urls")} if s.get("etcd_listen_metrics_urls") else {}),
-        "initial-cluster": s.text("etcd_initial_cluster"),
+        **_bootstrap(s),
         "initial-cluster-token": s.text("etcd_initial_cluster_token"),
         "initial-cluster-state": s.text("etcd_initial_cluster_state"),
         "logger": "zap",

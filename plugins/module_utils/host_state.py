@@ -207,9 +207,9 @@ def read_top_level_settings(config_path: str, names: tuple) -> dict:
 
 
 def read_bootstrap_settings(config_path: str) -> dict:
-    """The initial-cluster and initial-cluster-state of etcd's configuration file. etcd reads them only when it
-    bootstraps a member, so a run keeps the ones a bootstrapped member has."""
-    return read_top_level_settings(config_path, ("initial-cluster", "initial-cluster-state"))
+    """The initial-cluster, initial-cluster-state and discovery-srv of etcd's configuration file. etcd reads them
+    only when it bootstraps a member, so a run keeps the ones a bootstrapped member has."""
+    return read_top_level_settings(config_path, ("initial-cluster", "initial-cluster-state", "discovery-srv"))
 
 
 def read_quota_backend_bytes(config_path: str) -> int:

@@ -49,6 +49,7 @@ KEYS_FROM_VARIABLES = {
     "listen-peer-urls": "etcd_listen_peer_urls", "initial-advertise-peer-urls": "etcd_advertise_peer_urls",
     "listen-metrics-urls": "etcd_listen_metrics_urls",
     "initial-cluster": "etcd_initial_cluster", "initial-cluster-token": "etcd_initial_cluster_token",
+    "discovery-srv": "etcd_discovery", "discovery-srv-name": "etcd_discovery_srv_name",
     "initial-cluster-state": "etcd_initial_cluster_state", "log-level": "etcd_log_level",
     "log-outputs": "etcd_log_output", "logger": "etcd_log_output",
     "snapshot-count": "etcd_snapshot_count", "heartbeat-interval": "etcd_heartbeat_interval",
@@ -316,8 +317,8 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         problems.append("etcd_service_health_timeout is no more: set etcd_health_timeout, "
                         "which the start and every restart wait for")
     if "etcd_discovery_srv" in s:
-        problems.append("etcd_discovery_srv is no more: nothing read it (finding the members by DNS SRV records is "
-                        "not built yet); remove it")
+        problems.append("etcd_discovery_srv is no more: for members that find each other by DNS SRV records set "
+                        "etcd_discovery to srv and etcd_domain_name to the records' domain; remove it")
     if "etcd_maintenance_textfile_dir" in s:
         problems.append("etcd_maintenance_textfile_dir is no more: set etcd_textfile_dir, where the restore drill's and "
                         "the certificates' metrics go")
@@ -381,6 +382,13 @@ def setting_problems(settings: Mapping[str, Any], member_names: Iterable[str] = 
         if parts.scheme not in ("http", "https") or not parts.netloc:
             problems.append("etcd_install_release_url is %r: give an http(s) URL laid out like etcd's releases"
                             % (s.get("etcd_install_release_url"),))
+    if s.get("etcd_discovery") == "srv" and not s.get("etcd_domain_name"):
+        problems.append("etcd_discovery is srv but etcd_domain_name is empty: set the domain of the SRV records "
+                        "(_etcd-server-ssl._tcp.<etcd_domain_name>)")
+    srv_name = str(s.get("etcd_discovery_srv_name") or "")
+    if srv_name and not re.match(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", srv_name):
+        problems.append("etcd_discovery_srv_name is %r: it ends the services' names (_etcd-server-ssl-<name>._tcp), so "
+                        "use letters, digits and inner hyphens only" % srv_name)
     if as_boolean(s.get("etcd_use_dns")) and not s.get("etcd_domain_name"):
         problems.append("etcd_use_dns is true but etcd_domain_name is empty: set the domain the member "
                         "certificates are to name")
@@ -505,7 +513,8 @@ def _cluster_url_problems(s: Mapping[str, Any]) -> List[str]:
         problems.append("etcd_use_localhost is true, but etcd_listen_client_urls (%s) has neither 127.0.0.1 nor a "
                         "wildcard address: add https://127.0.0.1:<client port>, or set etcd_use_localhost to false"
                         % ",".join(_as_list(s["etcd_listen_client_urls"])))
-    if "etcd_initial_cluster" not in s:
+    # Empty with SRV discovery: a new member bootstraps from the records (discovery-srv) instead.
+    if "etcd_initial_cluster" not in s or (s.get("etcd_discovery") == "srv" and not s["etcd_initial_cluster"]):
         return problems
     entries, entry_problems = initial_cluster_entries(str(s["etcd_initial_cluster"]))
     problems.extend(entry_problems)

@@ -10,6 +10,8 @@ from typing import Any, Iterable, List, Mapping
 from urllib.parse import urlsplit
 
 PROTOCOLS = ("https", "http")
+# How a new cluster's members find each other: the initial cluster from the inventory, or DNS SRV records.
+DISCOVERY_MODES = ("static", "srv")
 WILDCARD_ADDRESSES = ("0.0.0.0", "::")
 
 
@@ -38,6 +40,11 @@ def _port(value: Any, variable: str, host: str) -> int:
     return port
 
 
+def _fqdn(hostname: str, domain: str) -> str:
+    """hostname.domain, unless the host name has a domain already (or there is none)."""
+    return hostname if "." in hostname or not domain else "%s.%s" % (hostname, domain.strip("."))
+
+
 def _duplicates(values: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """{value: [hosts]} for every value that more than one host has."""
     seen: dict[str, list[str]] = {}
@@ -54,6 +61,9 @@ def cluster_members(
     protocol: str = "https",
     metrics_port: int = 2381,
     metrics_scheme: str = "http",
+    discovery: str = "static",
+    domain: str = "",
+    srv_records: Iterable[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """One entry per member, in inventory order.
 
@@ -61,6 +71,11 @@ def cluster_members(
     where the name and address fall back (the roles' defaults are these members'): the inventory name, and
     ansible_host, then the inventory name. The metrics URL is plain HTTP unless metrics_scheme is https (then etcd
     serves it with the client port's TLS): etcd serves /metrics and /health there, and nothing else.
+
+    With discovery srv, each member's SRV target (the target of the srv_records entry named after it, else
+    etcd_hostname.etcd_domain_name, the domain falling back to domain) is the host of its peer URL: etcd puts the
+    targets in the cluster's member list when it bootstraps from the records, and peers dial them. It listens on
+    its address still (peer_listen_url): etcd binds to addresses only.
     """
     if not hosts:
         raise TopologyError("the etcd group is empty: add the member hosts to the inventory group named by etcd_inventory_group")
@@ -68,6 +83,11 @@ def cluster_members(
         raise TopologyError("etcd_protocol is %r: use https (or http for a throwaway test cluster)" % (protocol,))
     if metrics_scheme not in ("http", "https"):
         raise TopologyError("etcd_metrics_scheme is %r: use http, or https for the client port's TLS" % (metrics_scheme,))
+    if discovery not in DISCOVERY_MODES:
+        raise TopologyError("etcd_discovery is %r: use static (the initial cluster from the inventory) or srv (DNS SRV "
+                            "records)" % (discovery,))
+    targets = {str(record.get("name")): str(record.get("target") or "").rstrip(".")
+               for record in srv_records or () if isinstance(record, Mapping)}
 
     members = []
     for host in hosts:
@@ -87,14 +107,21 @@ def cluster_members(
                 % (host, mport, "etcd_client_port" if mport == cport else "etcd_peer_port")
             )
         url_host = _host_part(address)
+        srv_target = ""
+        if discovery == "srv":
+            srv_target = targets.get(name) or _fqdn(str(hv.get("etcd_hostname") or host),
+                                                    str(hv.get("etcd_domain_name") or domain))
+        peer_listen_url = "%s://%s:%d" % (protocol, url_host, pport)
         members.append(
             {
                 "host": host,
                 "name": name,
                 "address": address.strip("[]"),
                 "client_url": "%s://%s:%d" % (protocol, url_host, cport),
-                "peer_url": "%s://%s:%d" % (protocol, url_host, pport),
+                "peer_url": "%s://%s:%d" % (protocol, srv_target, pport) if srv_target else peer_listen_url,
+                "peer_listen_url": peer_listen_url,
                 "metrics_url": "%s://%s:%d" % (metrics_scheme, url_host, mport),
+                "srv_target": srv_target,
             }
         )
 

@@ -50,8 +50,8 @@ options:
   config_file:
     description:
       - etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name), its
-        C(initial-cluster) and C(initial-cluster-state) in RV(bootstrap_settings), and its C(quota-backend-bytes) in
-        RV(quota_backend_bytes).
+        C(initial-cluster), C(initial-cluster-state) and C(discovery-srv) in RV(bootstrap_settings), and its
+        C(quota-backend-bytes) in RV(quota_backend_bytes).
     type: path
   issued_certificates:
     description: Certificates whose issuer's common name is returned in RV(certificate_issuers).
@@ -199,7 +199,8 @@ peer_allowed_common_name:
   sample: etcd-cluster-peer
 bootstrap_settings:
   description:
-    - C(initial-cluster) and C(initial-cluster-state) as O(config_file) has them; empty when there is no file.
+    - C(initial-cluster), C(initial-cluster-state) and C(discovery-srv) as O(config_file) has them; empty when there
+      is no file.
     - etcd reads them only when it bootstraps the member.
   returned: always
   type: dict

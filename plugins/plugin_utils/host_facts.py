@@ -62,7 +62,7 @@ def _listed_as(cluster_members: List[Mapping[str, Any]], member: Mapping[str, An
 
 def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[str, Any]],
               cluster: Optional[Mapping[str, Any]], replace: Iterable[str] = (),
-              replace_lost: bool = False) -> Dict[str, Any]:
+              replace_lost: bool = False, discovery: str = "static") -> Dict[str, Any]:
     """Which members join the running cluster this run, one at a time, and what each member's etcd starts with.
 
     A member joins when the cluster answered and the member has no data and does not run, and the cluster does
@@ -72,7 +72,7 @@ def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[s
     Each joins with initial-cluster-state existing and the cluster as it will be then (etcd checks that the list
     matches its own). A bootstrapped member keeps the initial-* settings its configuration file has: etcd reads
     them only at bootstrap, so a change would restart it for nothing. Any other member bootstraps a new cluster
-    of the whole group.
+    of the whole group, or, with discovery srv, from the DNS SRV records (an empty initial cluster).
 
     Returns {joining: [host], replacing: {host: ID of the member it replaces}, initial_cluster: {host:
     "name=url,..."}, initial_cluster_state: {host: state}}."""
@@ -112,13 +112,13 @@ def join_plan(members: List[Mapping[str, Any]], hostvars: Mapping[str, Mapping[s
             current.append((None, "%s=%s" % (member["name"], member["peer_url"])))
         initial_cluster[member["host"]] = ",".join(entry for dummy, entry in current)
         state[member["host"]] = "existing"
-    whole_group = ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
+    whole_group = "" if discovery == "srv" else ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
     for member in members:
         if member["host"] in state:
             continue
         fact = hostvars[member["host"]].get("_etcd_host") or {}
         kept = fact.get("bootstrap_settings") or {} if (fact.get("data_dir") or {}).get("has_member") else {}
-        initial_cluster[member["host"]] = kept.get("initial-cluster") or whole_group
+        initial_cluster[member["host"]] = kept.get("initial-cluster") or ("" if kept.get("discovery-srv") else whole_group)
         state[member["host"]] = kept.get("initial-cluster-state") or "new"
     return {"joining": [member["host"] for member in joining], "replacing": replacing,
             "initial_cluster": initial_cluster, "initial_cluster_state": state}

@@ -102,7 +102,8 @@ def test_ansible_builder_reads_the_controller_needs_and_makes_an_execution_envir
     assert introspect.returncode == 0, introspect.stderr
     needs = yaml.safe_load(introspect.stdout)
     # The controller's Python needs, and none of the development requirements.
-    assert needs["python"] == ["cryptography>=42.0.0  # from collection quorum.etcd"], introspect.stdout
+    assert needs["python"] == ["cryptography>=42.0.0  # from collection quorum.etcd",
+                               "dnspython>=2.0.0  # from collection quorum.etcd"], introspect.stdout
     assert needs["system"] == []
 
     create = subprocess.run(["ansible-builder", "create", "-f", os.path.join(REPO, "execution-environment.yml"),

@@ -113,7 +113,7 @@ CASES = [
      "etcd_install_source must be one of: release, archive, package"),
     ("no-tls", three(), {"etcd_protocol": "http"}, "etcd_protocol must be one of: https, got: http"),
     ("retired-variable", three(), {"etcd_discovery_srv": "example.com"},
-     "etcd_discovery_srv is no more: nothing read it"),
+     "etcd_discovery_srv is no more: for members that find each other by DNS SRV records set etcd_discovery to srv"),
     ("config-setting", three(), {"etcd_log_level": "loud"},
      "etcd_log_level must be one of: debug, info, warn, error, panic, fatal"),
     ("empty-group", {}, {}, "the inventory group etcd has no hosts"),
@@ -167,6 +167,14 @@ CASES = [
     ("kubernetes-without-apiserver-client", three(), {"etcd_kubernetes_enabled": True},
      "etcd_kubernetes_enabled is true, but etcd_clients has no client kube-apiserver-etcd-client, kube-apiserver's "
      "(etcd_kubernetes_client): add {name: kube-apiserver-etcd-client, prefix: /registry/"),
+    ("srv-without-domain", three(), {"etcd_discovery": "srv"},
+     "etcd_discovery is srv but etcd_domain_name is empty: set the domain of the SRV records"),
+    ("srv-name", three(), {"etcd_discovery_srv_name": "blue green"},
+     "etcd_discovery_srv_name is 'blue green': it ends the services' names"),
+    ("srv-record-of-no-member", three(),
+     {"etcd_discovery": "srv", "etcd_domain_name": "example.com",
+      "etcd_discovery_srv_records": [{"name": "etcd-9", "target": "etcd-9.example.com", "port": 2380}]},
+     "etcd_discovery_srv_records names 'etcd-9', which is no member's etcd_name"),
 ]
 
 # The cases one check refuses together share a run, in the order the checks run; a case with hosts of its own, or
@@ -195,6 +203,8 @@ BATCHES = [
     ["backup-memory-limit"],
     ["scrape-interval", "metrics-tls-without-client"],
     ["kubernetes-without-apiserver-client"],
+    ["srv-without-domain", "srv-name"],
+    ["srv-record-of-no-member"],
 ]
 CASE = {case[0]: case for case in CASES}
 

@@ -132,3 +132,19 @@ def test_certificate_sans_name_hosts_by_kind_once_each(names, urls, sans):
 def test_certificate_sans_refuse_a_string():
     with pytest.raises(AnsibleFilterError, match="lists of names and of URLs"):
         etcd_certificate_sans("etcd-1")
+
+
+def test_with_srv_discovery_the_peer_url_names_the_srv_target_and_the_member_listens_on_its_address():
+    hostvars = {"a": {"etcd_address": "10.0.0.1"}, "b": {"etcd_address": "fd00::2", "etcd_hostname": "b.other.org"},
+                "c": {"etcd_address": "10.0.0.3", "etcd_name": "etcd-c"}}
+    records = [{"name": "etcd-c", "target": "etcd-c.example.com.", "port": 2380}]
+    a, b, c = etcd_members(["a", "b", "c"], hostvars, discovery="srv", domain="example.com", srv_records=records)
+    assert (a["srv_target"], a["peer_url"], a["peer_listen_url"]) == (
+        "a.example.com", "https://a.example.com:2380", "https://10.0.0.1:2380")
+    assert (b["srv_target"], b["peer_listen_url"]) == ("b.other.org", "https://[fd00::2]:2380")
+    assert c["peer_url"] == "https://etcd-c.example.com:2380"
+    assert a["client_url"] == "https://10.0.0.1:2379"
+    (static,) = etcd_members(["a"], hostvars)
+    assert static["peer_url"] == static["peer_listen_url"] == "https://10.0.0.1:2380" and static["srv_target"] == ""
+    with pytest.raises(AnsibleFilterError, match="etcd_discovery is 'dns': use static"):
+        etcd_members(["a"], hostvars, discovery="dns")

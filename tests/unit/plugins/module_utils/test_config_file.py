@@ -358,3 +358,15 @@ def test_filter():
 def test_filter_refuses_bad_input(given, message):
     with pytest.raises(AnsibleFilterError, match=message):
         etcd_config_file(given)
+
+
+def test_with_srv_discovery_a_member_without_an_initial_cluster_bootstraps_from_the_records():
+    srv = settings(etcd_discovery="srv", etcd_domain_name="example.com", etcd_initial_cluster="")
+    config = config_file(srv)
+    assert "initial-cluster" not in config
+    assert list(config)[7:10] == ["discovery-srv", "initial-cluster-token", "initial-cluster-state"]
+    assert config["discovery-srv"] == "example.com"
+    assert config_file({**srv, "etcd_discovery_srv_name": "blue"})["discovery-srv-name"] == "blue"
+    # A member joining a running cluster starts from its list: etcd takes only one of the two.
+    joining = config_file(settings(etcd_discovery="srv", etcd_domain_name="example.com"))
+    assert "discovery-srv" not in joining and joining["initial-cluster"] == MEMBER["etcd_initial_cluster"]

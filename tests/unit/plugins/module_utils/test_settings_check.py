@@ -160,7 +160,7 @@ def test_variables_not_given_are_not_checked():
     ({"etcd_listen_client_urls": "https://0.0.0.0:2379"}, "etcd_listen_client_urls is 'https://0.0.0.0:2379': give a list"),
     ({"etcd_pki_extra_sans": "a.example"}, "etcd_pki_extra_sans is 'a.example': give a list"),
     ({"etcd_service_health_timeout": 300}, "etcd_service_health_timeout is no more: set etcd_health_timeout"),
-    ({"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: nothing read it"),
+    ({"etcd_discovery_srv": "example.com"}, "etcd_discovery_srv is no more: for members that find each other by DNS SRV records set etcd_discovery to srv"),
     ({"etcd_maintenance_textfile_dir": "/var/lib/node-exporter"}, "etcd_maintenance_textfile_dir is no more: set etcd_textfile_dir"),
     ({"etcd_use_localhost": True, "etcd_listen_client_urls": ["https://10.0.0.1:2379"]},
      "etcd_use_localhost is true, but etcd_listen_client_urls (https://10.0.0.1:2379) has neither 127.0.0.1"),

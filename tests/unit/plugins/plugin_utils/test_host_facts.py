@@ -225,3 +225,22 @@ def test_a_recovery_is_refused_when_a_running_member_does_not_answer():
     # The same member stopped: the named member is the source.
     stopped = dict(hostvars, h1={"_etcd_host": {"data_dir": {"has_member": True}, "unit": {"active_state": "inactive"}}})
     assert etcd_recovery_plan(MEMBERS, stopped, cluster, source="etcd-2")["source"] == "h2"
+
+
+def test_with_srv_discovery_a_new_cluster_bootstraps_from_the_records_and_a_joining_member_from_the_cluster():
+    from ansible_collections.quorum.etcd.plugins.plugin_utils.host_facts import join_plan
+
+    members = [{"host": "h%d" % n, "name": "etcd-%d" % n, "peer_url": "https://etcd-%d.example.com:2380" % n}
+               for n in (1, 2, 3, 4)]
+    fresh = join_plan(members[:3], {h: _joiner(False, False) for h in ("h1", "h2", "h3")}, {}, discovery="srv")
+    assert fresh["initial_cluster"] == {"h1": "", "h2": "", "h3": ""}
+    assert set(fresh["initial_cluster_state"].values()) == {"new"}
+    # Bootstrapped from the records, a member keeps that; a fourth joins with the cluster's list, by the targets.
+    hostvars = {h: _joiner(True, True, {"discovery-srv": "example.com", "initial-cluster-state": "new"})
+                for h in ("h1", "h2", "h3")}
+    hostvars["h4"] = _joiner(False, False)
+    cluster = {"members": [{"name": m["name"], "peer_urls": [m["peer_url"]]} for m in members[:3]]}
+    plan = join_plan(members, hostvars, cluster, discovery="srv")
+    assert plan["initial_cluster"]["h1"] == "" and plan["initial_cluster_state"]["h1"] == "new"
+    assert plan["joining"] == ["h4"] and plan["initial_cluster_state"]["h4"] == "existing"
+    assert plan["initial_cluster"]["h4"] == ",".join("%s=%s" % (m["name"], m["peer_url"]) for m in members)
