@@ -26,7 +26,7 @@ def member_state(member):
 
 def test_a_missing_record_is_refused_before_any_member_changes(host):
     last = MEMBERS[-1]
-    missing = "srv-host=_etcd-server-ssl._tcp.srv.test,%s.srv.test,2380,0,10" % last
+    missing = "srv-host=_etcd-server-ssl-molecule._tcp.srv.test,member-3.srv.test,2380,0,20"
     assert missing in host.file(PUBLISHED).content_string.splitlines()
     before = {member: member_state(member) for member in MEMBERS}
     host.run_expect([0], "cp %s /root/etcd.conf.published" % PUBLISHED)
@@ -40,5 +40,5 @@ def test_a_missing_record_is_refused_before_any_member_changes(host):
         host.run_expect([0], "cp /root/etcd.conf.published %s && systemctl restart dnsmasq" % PUBLISHED)
     assert run.returncode != 0
     output = run.stdout + run.stderr  # failures may go to stderr
-    assert "_etcd-server-ssl._tcp.srv.test has no record of %s" % last in output, output[-3000:]
+    assert "_etcd-server-ssl-molecule._tcp.srv.test has no record of %s" % last in output, output[-3000:]
     assert {member: member_state(member) for member in MEMBERS} == before
