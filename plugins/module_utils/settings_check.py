@@ -646,6 +646,13 @@ def membership_problems(cluster: Optional[Mapping[str, Any]], members: Iterable[
                             "etcd runs, or it was not read; move its data dir aside and stop etcd there, or take the host "
                             "out of the inventory group"
                             % (member["host"], member["peer_url"], cluster.get("cluster_id")))
+        listed = cluster_member(cluster, member["peer_url"], member.get("name", ""))
+        if member.get("srv_target") and member["host"] not in joining and listed is not None and listed.get("name") \
+                and member["peer_url"] not in listed.get("peer_urls", []):
+            problems.append("the running cluster lists %s at %s, not at its SRV target (%s): etcd_discovery srv "
+                            "bootstraps a new cluster from the records, and a running one keeps its members' peer URLs; "
+                            "set etcd_discovery back to static for this cluster (or the member's target back to the "
+                            "one it has)" % (listed["name"], ",".join(listed.get("peer_urls", [])), member["peer_url"]))
     inventory_urls = {m["peer_url"] for m in members}
     inventory_names = {m.get("name") for m in members}
     for listed in cluster["members"]:

@@ -422,3 +422,17 @@ def test_the_old_ca_is_not_retired_while_a_member_runs_one_of_its_certificates()
                                        "/etc/ssl/etcd/etcd.pem changed 12 s after etcd started")
     assert "has not restarted since its files changed (/etc/ssl/etcd/etcd.pem changed" in running_old[0]
     assert ca_rotation_problems("finish", "signed", new, dict.fromkeys(issuers, new)) == []
+
+
+def test_a_running_cluster_is_not_switched_to_its_srv_targets():
+    targets = [dict(m, srv_target="%s.example.com" % m["name"], peer_url="https://%s.example.com:2380" % m["name"])
+               for m in MEMBERS]
+    static = {"cluster_id": "c1", "members": [listed("etcd-1", "https://10.0.0.1:2380"),
+                                              listed("etcd-2", "https://10.0.0.2:2380")]}
+    assert membership_problems(static, targets) == [
+        "the running cluster lists etcd-%d at https://10.0.0.%d:2380, not at its SRV target "
+        "(https://etcd-%d.example.com:2380): etcd_discovery srv bootstraps a new cluster from the records, and a running "
+        "one keeps its members' peer URLs; set etcd_discovery back to static for this cluster (or the member's target "
+        "back to the one it has)" % (n, n, n) for n in (1, 2)]
+    bootstrapped = {"cluster_id": "c1", "members": [listed(m["name"], m["peer_url"]) for m in targets]}
+    assert membership_problems(bootstrapped, targets) == []
