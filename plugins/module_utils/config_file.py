@@ -85,6 +85,11 @@ class _Settings:
             raise ValueError("missing etcd setting %s (it is None)" % name)
         return value
 
+    def optional_text(self, name: str, default: str) -> str:
+        """A setting that may be missing, as text."""
+        value = self.settings.get(name)
+        return default if value is None else str(value)
+
     def text(self, name: str) -> str:
         value = self.get(name)
         if isinstance(value, (Mapping, list, tuple, set)):
@@ -119,16 +124,10 @@ def _bootstrap(s: _Settings) -> Dict[str, str]:
     """How the member finds the others if it bootstraps: the initial cluster given, or, with SRV discovery and none
     given, the records of etcd_domain_name (etcd takes only one of the two)."""
     initial_cluster = s.text("etcd_initial_cluster")
-    if initial_cluster or settings_value(s, "etcd_discovery", "static") != "srv":
+    if initial_cluster or s.optional_text("etcd_discovery", "static") != "srv":
         return {"initial-cluster": initial_cluster}
-    srv_name = settings_value(s, "etcd_discovery_srv_name", "")
+    srv_name = s.optional_text("etcd_discovery_srv_name", "")
     return {"discovery-srv": s.text("etcd_domain_name"), **({"discovery-srv-name": srv_name} if srv_name else {})}
-
-
-def settings_value(s: _Settings, name: str, default: str) -> str:
-    """An optional setting, as text."""
-    value = s.settings.get(name)
-    return default if value is None else str(value)
 
 
 def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict:
