@@ -93,23 +93,20 @@ molecule-scenarios:
 	MOLECULE_IMAGE=bookworm molecule test -s srv
 	molecule test -s five
 
-# What needs no containers first. The modules' tests, which mostly wait on their etcd processes, and the oldest
-# ansible-core's run beside the others of that kind (their output follows theirs); then the lab tests, with the
-# molecule scenarios beside them at a lower CPU priority (nice): the lab's flows, timed by their write loads, keep
-# the CPU they need and the scenarios take what the lab leaves idle (a quarter of it, measured).
+# What needs no containers first, the modules' tests (which mostly wait on their etcd processes) beside the others
+# of that kind (their output follows theirs); then the lab tests, with the molecule scenarios and the oldest
+# ansible-core's run beside them at a lower CPU priority (nice): the lab's flows, timed by their write loads, keep
+# the CPU they need and the others take what the lab leaves idle (a quarter of it, measured).
 test: venv
 	@$(MAKE) --no-print-directory integration > .cache/integration.log 2>&1 & integration=$$!; \
-	$(MAKE) --no-print-directory oldest > .cache/oldest.log 2>&1 & oldest=$$!; \
 	if $(MAKE) --no-print-directory unit sanity preflight lint monitoring; then others=0; else others=$$?; fi; \
-	if wait $$oldest; then status=0; else status=$$?; fi; \
-	cat .cache/oldest.log; [ $$status -eq 0 ] || others=$$status; \
 	if wait $$integration; then status=0; else status=$$?; fi; \
 	cat .cache/integration.log; [ $$others -eq 0 ] && [ $$status -eq 0 ]
 	bash lab/testbed all
-	@nice -n 10 $(MAKE) --no-print-directory molecule-scenarios > .cache/molecule.log 2>&1 & molecule=$$!; \
+	@nice -n 10 $(MAKE) --no-print-directory molecule-scenarios oldest > .cache/beside-lab.log 2>&1 & beside=$$!; \
 	if $(MAKE) --no-print-directory lab-tests; then others=0; else others=$$?; fi; \
-	if wait $$molecule; then status=0; else status=$$?; fi; \
-	cat .cache/molecule.log; [ $$others -eq 0 ] && [ $$status -eq 0 ]
+	if wait $$beside; then status=0; else status=$$?; fi; \
+	cat .cache/beside-lab.log; [ $$others -eq 0 ] && [ $$status -eq 0 ]
 
 bench-deploy: venv
 	bench/deploy
