@@ -28,7 +28,9 @@ options:
     description:
       - The common name the peer port requires of a certificate (etcd's C(allowed-cn)), that of the members' peer
         certificates, so that a client's certificate from the same CA cannot act as a peer. Empty for none.
-      - etcd 3.4 reads no C(allowed-cn) from its configuration file (nor from a flag beside one), so it is left out.
+      - etcd 3.4 reads no C(allowed-cn) from its configuration file (nor a flag beside one), so for 3.4 it is
+        written as C(PeerTLSInfo.AllowedCN), the Go field that etcd 3.4's C(--peer-cert-allowed-cn) sets, which its
+        file decoder fills by name.
     type: str
     default: ""
 """

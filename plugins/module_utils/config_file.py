@@ -228,9 +228,12 @@ def config_file(settings: Mapping[str, Any], peer_common_name: str = "") -> dict
             "key-file": "%s/%s" % (certs, PEER_KEY),
             "trusted-ca-file": "%s/%s" % (certs, CA_CERT),
             "client-cert-auth": True,
-            # A list for etcd 3.5; etcd 3.4 reads no allowed-cn from a file (nor a flag beside one).
+            # A list, from etcd 3.5.
             **({"allowed-cn": [peer_common_name]} if peer_common_name and not older else {}),
         },
+        # etcd 3.4's file has no allowed-cn, and it ignores flags beside a file; but its decoder fills the
+        # untagged Go field PeerTLSInfo by name, whose AllowedCN is what --peer-cert-allowed-cn sets.
+        **({"PeerTLSInfo": {"AllowedCN": peer_common_name}} if peer_common_name and older else {}),
         "cipher-suites": list(suites),
         **({} if older else {"tls-min-version": tls_min_version}),
         freelist: s.text("etcd_backend_bbolt_freelist_type"),

@@ -287,7 +287,7 @@ FLAGS_NOT_IN_FILE: Dict[str, Dict[str, str]] = {
         "max-result-buffer": "",
         "max-retry-attempts": "",
         "peer-auto-tls": "peer-transport-security: auto-tls",
-        "peer-cert-allowed-cn": "",
+        "peer-cert-allowed-cn": "PeerTLSInfo: AllowedCN",
         "peer-cert-allowed-hostname": "",
         "peer-cert-file": "peer-transport-security: cert-file",
         "peer-client-cert-auth": "peer-transport-security: client-cert-auth",

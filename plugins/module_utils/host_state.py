@@ -162,28 +162,32 @@ def read_certificate_fingerprints(path: str) -> list:
         return []
 
 
+# Where etcd's configuration file requires a common name of peers: 3.5's key, and 3.4's Go field (see config_file).
+_PEER_ALLOWED_CN_KEYS = {"peer-transport-security:": "allowed-cn", "PeerTLSInfo:": "AllowedCN"}
+
+
 def read_peer_allowed_common_name(config_path: str) -> Optional[str]:
-    """The (first) allowed-cn of peer-transport-security in etcd's configuration file as the etcd_config role
-    writes it (YAML, to_nice_yaml's layout: a list under the key, or one value beside it); None when it has none,
-    or there is no file."""
+    """The (first) common name etcd's configuration file requires of peers, as the etcd_config role writes it
+    (YAML, to_nice_yaml's layout: a list under the key, or one value beside it); None when it has none, or there
+    is no file."""
     try:
         with open(config_path) as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
-    in_peer, in_allowed = False, False
+    allowed_key, in_allowed = None, False
     for line in lines:
         if not line.startswith((" ", "\t", "-")):
-            in_peer, in_allowed = line.rstrip() == "peer-transport-security:", False
+            allowed_key, in_allowed = _PEER_ALLOWED_CN_KEYS.get(line.rstrip()), False
             continue
-        if not in_peer:
+        if not allowed_key:
             continue
         item = re.match(r"^[ \t]*-[ \t]*(['\"]?)(.+?)\1[ \t]*$", line)
         if in_allowed and item:
             return item.group(2)
         key = re.match(r"^[ \t]+([\w-]+):[ \t]*(.*?)[ \t]*$", line)
         if key:
-            in_allowed = key.group(1) == "allowed-cn"
+            in_allowed = key.group(1) == allowed_key
             value = key.group(2).strip("[]").split(",")[0].strip().strip("'\"") if in_allowed else ""
             if value:
                 return value

@@ -49,8 +49,9 @@ options:
     type: path
   config_file:
     description:
-      - etcd's configuration file, whose peer C(allowed-cn) is returned in RV(peer_allowed_common_name), its
-        C(initial-cluster), C(initial-cluster-state) and C(discovery-srv) in RV(bootstrap_settings), and its
+      - etcd's configuration file, whose peer C(allowed-cn) (or etcd 3.4's C(PeerTLSInfo.AllowedCN)) is returned in
+        RV(peer_allowed_common_name), its C(initial-cluster), C(initial-cluster-state) and C(discovery-srv) in
+        RV(bootstrap_settings), and its
         C(quota-backend-bytes) in RV(quota_backend_bytes).
     type: path
   issued_certificates:

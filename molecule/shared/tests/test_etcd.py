@@ -49,7 +49,7 @@ def etcdctl(host, *args):
     )
 
 
-# A TLS client on the member, of the member's URL in argv[1]: prints the HTTP status, or the TLS error that ended the
+# A TLS client on the member, of the URL in argv[1]: prints the HTTP status, or the TLS error that ended the
 # handshake.
 HTTPS_GET = """
 import ssl, sys, urllib.request
@@ -57,16 +57,18 @@ ctx = ssl.create_default_context(cafile="%s/ca.pem")
 if len(sys.argv) > 2:
     ctx.load_cert_chain(sys.argv[2], sys.argv[3])
 try:
-    print(urllib.request.urlopen(sys.argv[1] + "/health", context=ctx, timeout=5).status)
+    print(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=5).status)
 except Exception as error:
     print("refused:", error)
 """ % CERTS
 
 
-def https_get(host, cert=None, key=None):
+def https_get(host, cert=None, key=None, url=None):
+    """GET from the member of url (its client URL's /health by default), with the certificate if one is given."""
+    url = url or client_url(host.backend.host) + "/health"
     if cert:
-        return host.check_output("python3 -c %s %s %s %s", HTTPS_GET, client_url(host.backend.host), cert, key)
-    return host.check_output("python3 -c %s %s", HTTPS_GET, client_url(host.backend.host))
+        return host.check_output("python3 -c %s %s %s %s", HTTPS_GET, url, cert, key)
+    return host.check_output("python3 -c %s %s", HTTPS_GET, url)
 
 
 # A JSON gateway client on the member, as the admin: POSTs each (path, body) in argv[1] to the member's URL in argv[3]
@@ -226,6 +228,15 @@ def test_a_certificate_from_another_ca_is_refused(host):
     answer = https_get(host, "/tmp/rogue.pem", "/tmp/rogue-key.pem")
     assert answer.startswith("refused:"), answer
     assert any(alert in answer.upper() for alert in ("UNKNOWN_CA", "BAD_CERTIFICATE")), answer
+
+
+def test_only_a_members_certificate_is_taken_on_the_peer_port(host):
+    """A client's certificate from the same CA (etcdctl's) cannot act as a peer: the peer port requires the members'
+    common name, on etcd 3.4 as on 3.5."""
+    members = member_config(host)[1][0] + "/members"
+    assert https_get(host, CERTS + "/peer.pem", CERTS + "/peer-key.pem", url=members) == "200"
+    answer = https_get(host, CERTS + "/etcdctl.pem", CERTS + "/etcdctl-key.pem", url=members)
+    assert answer.startswith("refused:") and "HTTP Error" not in answer, answer
 
 
 @pytest.mark.parametrize("name", ["etcd-key.pem", "peer-key.pem", "jwt-key.pem"])

@@ -173,8 +173,12 @@ def test_tls_floor_and_suites():
 def test_the_peer_port_requires_the_members_common_name_where_etcd_reads_it():
     assert config_file(settings(), "c-peer")["peer-transport-security"]["allowed-cn"] == ["c-peer"]
     assert "allowed-cn" not in config_file(settings())["peer-transport-security"]
-    # etcd 3.4 reads no allowed-cn from a file.
-    assert "allowed-cn" not in config_file(settings(etcd_version="3.4.23"), "c-peer")["peer-transport-security"]
+    # etcd 3.4 reads no allowed-cn from a file, but the Go field that its flag sets.
+    older = config_file(settings(etcd_version="3.4.23"), "c-peer")
+    assert "allowed-cn" not in older["peer-transport-security"]
+    assert older["PeerTLSInfo"] == {"AllowedCN": "c-peer"}
+    assert "PeerTLSInfo" not in config_file(settings(etcd_version="3.4.23"))
+    assert "PeerTLSInfo" not in config_file(settings(), "c-peer")
 
 
 def test_the_file_behaves_as_the_flags():

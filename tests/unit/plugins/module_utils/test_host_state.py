@@ -183,6 +183,11 @@ def test_the_peer_common_name_a_configuration_file_requires(tmp_path):
     for written in ("  allowed-cn: 'prod-peer'\n", "  allowed-cn: [prod-peer]\n", "  allowed-cn:\n    - \"prod-peer\"\n"):
         path.write_text("peer-transport-security:\n" + written)
         assert read_peer_allowed_common_name(str(path)) == "prod-peer", written
+    # etcd 3.4's form (see config_file), and only in its section.
+    path.write_text("PeerTLSInfo:\n    AllowedCN: prod-peer\nauth-token: jwt\n")
+    assert read_peer_allowed_common_name(str(path)) == "prod-peer"
+    path.write_text("ClientTLSInfo:\n    AllowedCN: prod-peer\npeer-transport-security:\n    AllowedCN: prod-peer\n")
+    assert read_peer_allowed_common_name(str(path)) is None
 
 
 def test_the_bootstrap_settings_are_read_from_the_configuration_file(tmp_path):
