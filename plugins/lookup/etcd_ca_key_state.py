@@ -13,7 +13,8 @@ description:
     unencrypted or encrypted, whether O(passphrase) opens it and whether it is the key of the CA certificate, so
     that a wrong passphrase or key is refused before any host changes rather than when a certificate is next
     signed.
-  - Needs the Python C(cryptography) library on the controller, as community.crypto does.
+  - Needs the Python C(cryptography) library on the controller, as community.crypto does; with a passphrase, the
+    C(openssl) command too, unless the key is encrypted with scrypt already or given in O(key_content).
 options:
   _terms:
     description: Path of the CA key.
@@ -54,19 +55,26 @@ _list:
   contains:
     state:
       description:
-        - C(absent), C(unencrypted), C(encrypted) (PKCS#8), C(legacy) or C(unreadable).
-        - C(legacy) is OpenSSL's traditional encrypted PEM (C(Proc-Type 4,ENCRYPTED)), whose key is derived from the
-          passphrase by one MD5 pass; the C(etcd_pki) role re-encrypts such a key as PKCS#8.
+        - C(absent), C(unencrypted), C(encrypted) (PKCS#8 with scrypt), C(weak), C(legacy) or C(unreadable).
+        - C(weak) is PKCS#8 with another KDF, such as PBKDF2 at OpenSSL's default 2048 rounds (as the Python
+          C(cryptography) library and so community.crypto write it); C(legacy) is OpenSSL's traditional encrypted
+          PEM (C(Proc-Type 4,ENCRYPTED)), whose key is derived from the passphrase by one MD5 pass. The C(etcd_pki)
+          role has OpenSSL re-encrypt either, and an unencrypted or new key, as PKCS#8 with scrypt.
       type: str
     problem:
-      description: Why the roles cannot use the key; empty when they can.
+      description:
+        - Why the roles cannot use the key; empty when they can.
+        - Also when the key is to be encrypted with O(passphrase) and the controller has no C(openssl) command.
       type: str
 """
+
+import shutil
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import CRYPTOGRAPHY_ERROR, ca_key_state
+from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import (
+    CRYPTOGRAPHY_ERROR, ca_key_encryption_problem, ca_key_state)
 
 
 class LookupModule(LookupBase):
@@ -81,5 +89,7 @@ class LookupModule(LookupBase):
         results = []
         for path in terms:
             state, problem = ca_key_state(path, passphrase, self.get_option("certificate"), key_pem, certificate_pem)
+            if not problem and not key_pem:  # the role never rewrites a key given in variables
+                problem = ca_key_encryption_problem(path, state, passphrase, shutil.which("openssl"))
             results.append({"state": state, "problem": problem})
         return results

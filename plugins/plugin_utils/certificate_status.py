@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
 import os
@@ -49,6 +50,20 @@ def _usages(cert: x509.Certificate) -> set:
 
 def _public_bytes(key) -> bytes:
     return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+# PBES2's scrypt (1.3.6.1.4.1.11591.4.11) in DER. cryptography writes PKCS#8 with PBKDF2 at OpenSSL's default 2048
+# rounds and offers no other; the etcd_pki role has OpenSSL re-encrypt the key with scrypt, a memory-hard KDF.
+_SCRYPT_OID = bytes.fromhex("06092b06010401da47040b")
+
+
+def _pem_body(pem: bytes) -> bytes:
+    """The DER inside a PEM block; b"" when it is not base64."""
+    lines = [line for line in pem.strip().splitlines() if line and not line.startswith(b"-----")]
+    try:
+        return base64.b64decode(b"".join(lines), validate=True)
+    except ValueError:
+        return b""
 
 
 def _load_key(key_pem: bytes, password: Optional[bytes] = None):
@@ -166,8 +181,9 @@ def ca_key_state(
     certificate_pem: Optional[bytes] = None,
 ) -> tuple[str, str]:
     """(state, problem) of the CA key against etcd_pki_ca_key_passphrase and the CA certificate: state is absent,
-    unencrypted, legacy (encrypted in OpenSSL's traditional PEM form, whose key is one MD5 pass over the passphrase)
-    or encrypted (PKCS#8); problem says why the roles cannot go on, or is ''.
+    unencrypted, legacy (encrypted in OpenSSL's traditional PEM form, whose key is one MD5 pass over the passphrase),
+    weak (PKCS#8 with a KDF other than scrypt: PBKDF2 as cryptography writes it, at 2048 rounds) or encrypted
+    (PKCS#8 with scrypt); problem says why the roles cannot go on, or is ''.
 
     The key is read from path, or is key_pem (the CA given in variables, named so in the problems); the certificate
     likewise from certificate_path or certificate_pem, and is not compared when neither is there."""
@@ -182,7 +198,8 @@ def ca_key_state(
         key = _load_key(key_pem)
         state = "unencrypted"
     except TypeError:  # it is encrypted
-        state = "legacy" if b"Proc-Type: 4,ENCRYPTED" in key_pem else "encrypted"
+        state = ("legacy" if b"Proc-Type: 4,ENCRYPTED" in key_pem
+                 else "encrypted" if _SCRYPT_OID in _pem_body(key_pem) else "weak")
     except ValueError as error:
         return "unreadable", "%s cannot be read (%s): restore it from your backup of etcd_pki_dir" % (where, error)
     if state != "unencrypted":
@@ -204,6 +221,16 @@ def ca_key_state(
             return state, ("%s is not the key of the CA certificate: give the key and the certificate of one CA"
                            % where)
     return state, ""
+
+
+def ca_key_encryption_problem(path: str, state: str, passphrase: str, openssl: Optional[str]) -> str:
+    """Why the etcd_pki role cannot encrypt the CA key at path (in ca_key_state's state) with passphrase, as it does
+    a new, unencrypted or less well encrypted key: the controller has no OpenSSL command (openssl, where it was
+    found, or None). '' when it has, or nothing is to be encrypted."""
+    if not passphrase or state not in ("absent", "unencrypted", "legacy", "weak") or openssl:
+        return ""
+    return ("the CA key %s is to be encrypted with etcd_pki_ca_key_passphrase by OpenSSL's pkcs8 command (scrypt), "
+            "which this controller lacks: install OpenSSL on the controller" % path)
 
 
 def certificate_expiries(directory: str, now: Optional[datetime.datetime] = None) -> list[dict[str, Any]]:

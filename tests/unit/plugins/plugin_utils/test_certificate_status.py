@@ -1,6 +1,7 @@
 """The decision to (re)issue a certificate, on real certificates made with cryptography."""
 
 import datetime
+import subprocess
 
 import pytest
 from cryptography import x509
@@ -9,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.quorum.etcd.plugins.plugin_utils.certificate_status import (
+    ca_key_encryption_problem,
     ca_key_state,
     certificate_expiries,
     certificates_due,
@@ -192,8 +194,17 @@ def test_the_ca_key_state_tells_pkcs8_from_the_legacy_form(tmp_path):
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, encryption))
     assert ca_key_state(str(path), "pw") == ("legacy", "")
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
+    assert ca_key_state(str(path), "pw") == ("weak", "")  # PBKDF2 at 2048 rounds
+    assert ca_key_state(str(path), "wrong")[1].startswith("etcd_pki_ca_key_passphrase does not decrypt the CA key")
+    path.write_bytes(scrypt_encrypted(path.read_bytes(), "pw"))
     assert ca_key_state(str(path), "pw") == ("encrypted", "")
     assert ca_key_state(str(path), "wrong")[1].startswith("etcd_pki_ca_key_passphrase does not decrypt the CA key")
+
+
+def scrypt_encrypted(key_pem: bytes, passphrase: str) -> bytes:
+    """The key as the etcd_pki role encrypts it: PKCS#8 with scrypt, by OpenSSL."""
+    return subprocess.run(["openssl", "pkcs8", "-topk8", "-scrypt", "-passin", "env:PW", "-passout", "env:PW"],
+                          input=key_pem, env={"PW": passphrase}, capture_output=True, check=True).stdout
 
 
 def test_a_ca_key_is_refused_beside_the_certificate_of_another_ca(tmp_path):
@@ -201,7 +212,7 @@ def test_a_ca_key_is_refused_beside_the_certificate_of_another_ca(tmp_path):
     (tmp_path / "ca.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     encryption = serialization.BestAvailableEncryption(b"pw")
     (tmp_path / "ca-key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
-    assert ca_key_state(str(tmp_path / "ca-key.pem"), "pw", str(tmp_path / "ca.pem")) == ("encrypted", "")
+    assert ca_key_state(str(tmp_path / "ca-key.pem"), "pw", str(tmp_path / "ca.pem")) == ("weak", "")
     other_key = make_ca("another CA")[0]
     (tmp_path / "ca-key.pem").write_bytes(_pem_key(other_key))
     assert ca_key_state(str(tmp_path / "ca-key.pem"), "", str(tmp_path / "ca.pem")) == (
@@ -243,3 +254,14 @@ def test_every_certificate_with_its_expiry_soonest_first(tmp_path, ca):
         {"path": "ca.pem", "subject": "CN=test CA", "not_after": "2029-08-21", "days_left": 1000},
     ]
     assert report[0]["summary"] == "members/etcd-1/peer.pem (CN=etcd-1) expires 2026-12-05, in 10 days"
+
+
+def test_a_ca_key_to_encrypt_needs_openssl_on_the_controller():
+    lacks = ca_key_encryption_problem("/pki/ca-key.pem", "unencrypted", "pw", None)
+    assert lacks == ("the CA key /pki/ca-key.pem is to be encrypted with etcd_pki_ca_key_passphrase by OpenSSL's "
+                     "pkcs8 command (scrypt), which this controller lacks: install OpenSSL on the controller")
+    for state in ("absent", "legacy", "weak"):
+        assert ca_key_encryption_problem("/pki/ca-key.pem", state, "pw", None) == lacks
+    assert ca_key_encryption_problem("/pki/ca-key.pem", "unencrypted", "pw", "/usr/bin/openssl") == ""
+    assert ca_key_encryption_problem("/pki/ca-key.pem", "encrypted", "pw", None) == ""
+    assert ca_key_encryption_problem("/pki/ca-key.pem", "unencrypted", "", None) == ""
