@@ -1,17 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: quorum.etcd developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The nftables rules that keep etcd's ports to the hosts that need them (runs on the controller)."""
+"""The nftables rules that keep etcd's ports to the hosts that need them, and the firewalld policy that lets the
+same hosts through firewalld's zones (runs on the controller)."""
 
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterable, List, Sequence, Union
+from typing import Any, Iterable, List, Sequence, Tuple, Union
 from urllib.parse import urlsplit
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
 TABLE = "quorum_etcd"
+POLICY = "quorum-etcd"
 
 
 def _network(entry: Any) -> Network:
@@ -60,6 +62,17 @@ def _accept(port_list: List[int], sources: List[Any]) -> List[str]:
     return rules
 
 
+def _allowed(members: Sequence[dict], client_networks: Iterable[Any], metrics_networks: Iterable[Any],
+             client_urls: Union[str, Iterable[str]], peer_urls: Union[str, Iterable[str]],
+             metrics_urls: Union[str, Iterable[str]]) -> List[Tuple[List[int], List[Any]]]:
+    """(ports, sources allowed to them): the peer ports to the members, the client ports to the members and
+    client_networks, the metrics ports to the members and metrics_networks."""
+    member_addresses = [member["address"] for member in members]
+    return [(ports(peer_urls), member_addresses),
+            (ports(client_urls), member_addresses + list(client_networks)),
+            (ports(metrics_urls), member_addresses + list(metrics_networks))]
+
+
 def ruleset(members: Sequence[dict], client_networks: Iterable[Any], metrics_networks: Iterable[Any],
             client_urls: Union[str, Iterable[str]], peer_urls: Union[str, Iterable[str]],
             metrics_urls: Union[str, Iterable[str]] = ()) -> str:
@@ -67,13 +80,11 @@ def ruleset(members: Sequence[dict], client_networks: Iterable[Any], metrics_net
     members, its client ports to the members and client_networks, its metrics ports to the members and
     metrics_networks, all three to the host itself; any other host is answered with a TCP reset. The table only
     restricts: a packet must pass the host's own rules too."""
-    member_addresses = [member["address"] for member in members]
-    client_ports, peer_ports, metrics_ports = ports(client_urls), ports(peer_urls), ports(metrics_urls)
+    allowed = _allowed(members, client_networks, metrics_networks, client_urls, peer_urls, metrics_urls)
     rules = ['iif "lo" accept']
-    rules += _accept(peer_ports, member_addresses)
-    rules += _accept(client_ports, member_addresses + list(client_networks))
-    rules += _accept(metrics_ports, member_addresses + list(metrics_networks))
-    guarded = sorted(set(client_ports + peer_ports + metrics_ports))
+    for port_list, sources in allowed:
+        rules += _accept(port_list, sources)
+    guarded = sorted({port for port_list, _sources in allowed for port in port_list})
     rules.append("tcp dport { %s } reject with tcp reset" % ", ".join(map(str, guarded)))
     lines = [
         "# Written by quorum.etcd (etcd_firewall): etcd's ports open to the members and the declared networks only.",
@@ -83,6 +94,31 @@ def ruleset(members: Sequence[dict], client_networks: Iterable[Any], metrics_net
         "\tchain input {",
         "\t\ttype filter hook input priority filter; policy accept;",
     ] + ["\t\t" + rule for rule in rules] + ["\t}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def firewalld_policy(members: Sequence[dict], client_networks: Iterable[Any], metrics_networks: Iterable[Any],
+                     client_urls: Union[str, Iterable[str]], peer_urls: Union[str, Iterable[str]],
+                     metrics_urls: Union[str, Iterable[str]] = ()) -> str:
+    """A firewalld policy (firewalld 0.9 and later) that accepts on etcd's ports the hosts ruleset() lets through,
+    before any zone's rules (a negative priority), from every zone to the host: on a host whose firewall is
+    firewalld, its zones would turn them away. It only opens; the nftables table still turns the others away."""
+    rules = []
+    for port_list, sources in _allowed(members, client_networks, metrics_networks, client_urls, peer_urls, metrics_urls):
+        for family, version in (("ipv4", 4), ("ipv6", 6)):
+            for address in _collapsed(sources, version):
+                for port in port_list:
+                    rules += ['  <rule family="%s">' % family, '    <source address="%s"/>' % address,
+                              '    <port port="%d" protocol="tcp"/>' % port, "    <accept/>", "  </rule>"]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<policy target="CONTINUE" priority="-100">',
+        "  <short>%s</short>" % POLICY,
+        "  <description>Written by quorum.etcd (etcd_firewall): etcd's ports open to the members and the declared "
+        "networks.</description>",
+        '  <ingress-zone name="ANY"/>',
+        '  <egress-zone name="HOST"/>',
+    ] + rules + ["</policy>"]
     return "\n".join(lines) + "\n"
 
 

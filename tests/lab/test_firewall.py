@@ -1,6 +1,7 @@
 """The host firewall as an SRE would try it: turned on under a write load with no member restarted, then probed
 from the controller (a client network) and from a stranger's address on the same network, which the rules must
-turn away on the three ports; a re-run changes nothing, and turned off the rules are gone."""
+turn away on the three ports; on a member whose firewall is firewalld, the same hosts let through it; a re-run
+changes nothing, and turned off the rules are gone."""
 
 from __future__ import annotations
 
@@ -60,9 +61,15 @@ def firewalled(lab, stranger):
     assert off.rc == 0, off.output
     for node in NODES:
         assert "quorum_etcd" not in lab.sh(node, "nft list tables")
-        assert lab.sh(node, "ls /etc/systemd/system/etcd-firewall.service /etc/etcd/firewall.nft 2>&1 || true").count(
-            "No such file") == 2
+        assert lab.sh(node, "ls /etc/systemd/system/etcd-firewall.service /etc/etcd/firewall.nft "
+                            "/etc/firewalld/policies/quorum-etcd.xml 2>&1 || true").count("No such file") == 3
+        if lab.sh(node, "command -v firewall-cmd || true").strip():
+            # The policy is out of the running firewalld too, whose zone turns etcd's clients away again.
+            assert "quorum-etcd" not in lab.sh(node, "firewall-cmd --list-all-policies")
+            assert connects(CONTROLLER, ADDRESSES[node], 2379) == "silent"
+            lab.sh(node, "DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq firewalld >/dev/null")
         assert connects(stranger, ADDRESSES[node], 2379) == "open"
+    lab.wait(lab.healthy, what="every member healthy")
 
 
 def test_the_rules_come_up_with_no_write_lost_and_no_restart(lab, firewalled):
@@ -91,7 +98,33 @@ def test_only_the_members_reach_the_peer_port_and_only_declared_networks_the_cli
     assert lab.sh(node, "systemctl is-enabled etcd-firewall").strip() == "enabled"
 
 
+def test_on_a_host_whose_firewall_is_firewalld_the_same_hosts_get_through_it(lab, firewalled, stranger):
+    """firewalld's zones turn away what they do not list: once it runs on a member, a run lets the members and the
+    declared networks through it again (the collection's policy), and nobody else; nothing is restarted."""
+    node, address = NODES[0], ADDRESSES[NODES[0]]
+    other = NODES[1]
+    probe = "python3 -c 'import socket; socket.create_connection((\"%s\", %d), 3)' && echo open || true"
+    # Left running for the re-run below; the fixture checks that turning the rules off takes the policy out of it,
+    # then removes firewalld.
+    lab.sh(node, "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firewalld >/dev/null")
+    assert lab.sh(node, "firewall-cmd --state").strip() == "running"
+    # Its public zone now turns the controller and the other members away from etcd on this member.
+    assert connects(CONTROLLER, address, 2379) == "silent"
+    assert lab.sh(other, probe % (address, 2380)).strip() == ""
+    units = lab.units()
+    run = lab.playbook(FIREWALL)
+    assert run.rc == 0, run.output
+    assert "quorum-etcd (active)" in lab.sh(node, "firewall-cmd --list-all-policies")
+    assert connects(CONTROLLER, address, 2379) == "open"
+    assert connects(CONTROLLER, address, 2381) == "open"
+    assert lab.sh(other, probe % (address, 2380)).strip() == "open"
+    assert connects(stranger, address, 2379) == "refused"
+    lab.wait(lab.healthy, what="every member healthy")
+    assert restarted(units, lab.units()) == []
+
+
 def test_a_rerun_changes_nothing(lab, firewalled):
+    """With the nftables table on every member, and firewalld's policy on the first (the test above)."""
     run = lab.playbook(FIREWALL)
     assert run.rc == 0, run.output
     recap = run.output[run.output.rindex("PLAY RECAP"):]

@@ -1,4 +1,7 @@
-from ansible_collections.quorum.etcd.plugins.plugin_utils.firewall import member_problems, network_problems, ports, ruleset
+from xml.etree import ElementTree
+
+from ansible_collections.quorum.etcd.plugins.plugin_utils.firewall import (
+    firewalld_policy, member_problems, network_problems, ports, ruleset)
 
 MEMBERS = [{"name": "etcd-1", "address": "10.0.0.11"}, {"name": "etcd-2", "address": "10.0.0.12"},
            {"name": "etcd-3", "address": "fd00::13"}]
@@ -45,3 +48,21 @@ def test_names_are_refused_where_an_address_is_needed():
 def test_ports_are_read_from_urls_as_etcd_takes_them():
     assert ports("https://a:2379,https://b:2379, https://c:12379") == [2379, 12379]
     assert ports([]) == []
+
+
+def test_the_firewalld_policy_accepts_the_same_hosts_on_the_same_ports_before_the_zones():
+    policy = firewalld_policy(MEMBERS, ["10.0.0.0/8"], ["172.16.5.5"], ["https://10.0.0.11:2379"],
+                              ["https://10.0.0.11:2380"], ["http://10.0.0.11:2381"])
+    root = ElementTree.fromstring(policy)
+    assert (root.tag, root.get("target"), root.get("priority")) == ("policy", "CONTINUE", "-100")
+    assert [(zone.tag, zone.get("name")) for zone in root if zone.tag.endswith("-zone")] == [
+        ("ingress-zone", "ANY"), ("egress-zone", "HOST")]
+    accepted = [(rule.get("family"), rule.find("source").get("address"), rule.find("port").get("port"),
+                 rule.find("port").get("protocol"), rule.find("accept") is not None) for rule in root.iter("rule")]
+    assert accepted == [
+        ("ipv4", "10.0.0.11", "2380", "tcp", True), ("ipv4", "10.0.0.12", "2380", "tcp", True),
+        ("ipv6", "fd00::13", "2380", "tcp", True),
+        ("ipv4", "10.0.0.0/8", "2379", "tcp", True), ("ipv6", "fd00::13", "2379", "tcp", True),
+        ("ipv4", "10.0.0.11", "2381", "tcp", True), ("ipv4", "10.0.0.12", "2381", "tcp", True),
+        ("ipv4", "172.16.5.5", "2381", "tcp", True), ("ipv6", "fd00::13", "2381", "tcp", True),
+    ]
