@@ -1,16 +1,21 @@
 """The single scenario's own choices: etcd 3.4 from an archive, EC keys, encrypted CA, file logs, high-performance profile,
 authentication on, backups into a directory on the member."""
 
+import base64
 import json
 import os
+import ssl
 import subprocess
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 import testinfra.utils.ansible_runner
 from cryptography.hazmat.primitives import serialization
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"]).get_hosts("etcd")
+RUNNER = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_INVENTORY_FILE"])
+testinfra_hosts = RUNNER.get_hosts("etcd")
 PKI_DIR = os.path.join(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"], "etcdcerts")
 
 
@@ -110,11 +115,53 @@ except urllib.error.HTTPError as error:
 
 
 def test_authentication_is_on_and_the_client_is_held_to_its_prefix(host):
-    assert set(host.check_output("/etc/etcd/etcdctl.sh user list").split()) == {"root", "app"}
+    assert set(host.check_output("/etc/etcd/etcdctl.sh user list").split()) == {"root", "app", "gateway-app"}
     assert "/app/" in host.check_output("/etc/etcd/etcdctl.sh role get app")
     # etcd 3.4 has no "auth status": authentication is on when the admin certificate alone is refused.
     refused = host.check_output("python3 -c %s", UNAUTHENTICATED_RANGE)
     assert not refused.startswith("200"), refused
+
+
+def test_a_certificate_client_reaches_its_prefix_over_grpc_and_nothing_else(host):
+    etcdctl = ("ETCDCTL_API=3 etcdctl --command-timeout=5s --endpoints https://127.0.0.1:2379 --cacert {d}/ca.pem "
+               "--cert {d}/app.pem --key {d}/app-key.pem ".format(d="/etc/etcd-client/app"))
+    host.check_output(etcdctl + "put /app/greeting hello")
+    assert host.check_output(etcdctl + "get /app/greeting --print-value-only") == "hello"
+    for refused in ("put /gateway-app/greeting hello", "get / --prefix --keys-only"):
+        out = host.run(etcdctl + refused)
+        assert out.rc == 1 and "permission denied" in out.stderr, (refused, out.stdout, out.stderr)
+
+
+def test_a_password_client_reaches_its_prefix_through_the_gateway_and_nothing_else(host):
+    """From the controller, as a Python client of the JSON gateway would: its certificate (no common name) and a
+    token for its user and password."""
+    url = "https://%s:2379" % RUNNER.get_variables(host.backend.host)["etcd_address"]
+    context = ssl.create_default_context(cafile=os.path.join(PKI_DIR, "ca.pem"))
+    context.load_cert_chain(os.path.join(PKI_DIR, "clients", "gateway-app.pem"),
+                            os.path.join(PKI_DIR, "clients", "gateway-app-key.pem"))
+    headers = {"Content-Type": "application/json"}
+
+    def post(path, body):
+        request = urllib.request.Request(url + path, json.dumps(body).encode(), headers)
+        try:
+            with urllib.request.urlopen(request, context=context, timeout=5) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+    def b64(text):
+        return base64.b64encode(text.encode()).decode()
+
+    status, login = post("/v3/auth/authenticate", {"name": "gateway-app", "password": "molecule-only-gateway-app-password"})
+    assert status == 200, login
+    headers["Authorization"] = login["token"]
+    assert post("/v3/kv/put", {"key": b64("/gateway-app/greeting"), "value": b64("hello")})[0] == 200
+    status, found = post("/v3/kv/range", {"key": b64("/gateway-app/greeting")})
+    assert status == 200 and [base64.b64decode(kv["value"]) for kv in found["kvs"]] == [b"hello"], found
+    for path, body in (("/v3/kv/put", {"key": b64("/app/greeting"), "value": b64("x")}),
+                       ("/v3/kv/range", {"key": b64("/"), "range_end": b64("0")})):
+        status, refused = post(path, body)
+        assert status != 200 and "permission denied" in refused, (path, status, refused)
 
 
 def test_a_backup_is_taken_now_then_the_timer_finds_the_interval_taken_and_it_is_encrypted(host):
