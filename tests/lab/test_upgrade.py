@@ -141,8 +141,8 @@ def test_the_rest_of_the_upgrade_restarts_the_others_once_each_the_leader_last_u
     after = old.units()
     assert max(others, key=lambda node: int(after[node]["ActiveEnterTimestampMonotonic"])) == first_leader
     # The leader handed leadership to a follower before its restart.
-    handover = run.output.split("Hand leadership away before the restart, from %s]" % first_leader)[1].split("TASK [")[0]
-    assert "changed: [%s]" % first_leader in handover, run.output
+    handover = task_results(run.output, "Hand leadership away before the restart, from %s]" % first_leader)
+    assert handover.get(first_leader) == "changed", run.output
     assert set(versions(old).values()) == {(NEW, "3.5.0")}, versions(old)
     assert re.search(r"The cluster version is 3\.5\.0; the members run etcd-test-7 3\.5\.16, etcd-test-8 3\.5\.16, "
                      r"etcd-test-9 3\.5\.16", run.text), run.output
