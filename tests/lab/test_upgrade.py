@@ -367,9 +367,10 @@ def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and
 
 
 def task_results(output: str, task: str) -> dict:
-    """Each host's result (ok, changed, skipping...) of the task named so, in a playbook's output."""
+    """Each host's result (ok, changed, skipping...) of the task or handler named so, in a playbook's output."""
     section = output[output.index(task):]
-    section = section[:section.index("\nTASK [", 1)] if "\nTASK [" in section else section
+    following = re.search(r"^(TASK|RUNNING HANDLER) \[", section, re.M)
+    section = section[:following.start()] if following else section
     return {host: result for result, host in re.findall(r"^(\w+): \[([^\]]+)\]", section, re.M)}
 
 
