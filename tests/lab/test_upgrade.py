@@ -10,7 +10,8 @@ member back to the backup taken at or before a time.
 The drill timers restore the latest backup once; backup_drill.yml fails on a stale one and on a corrupt one. The
 defrag timers defragment each member once, one at a time, the leader last, under a write load; a NOSPACE alarm
 (the quota is 64 MiB here) is cleared by the leader's. Last, backups and defragmentation turned off leave nothing of
-theirs but the backups. The tests run in this order."""
+theirs but the backups, also on a member without the backup's timer units, as a first run that stopped leaves it.
+The tests run in this order."""
 
 from __future__ import annotations
 
@@ -521,6 +522,11 @@ def test_backups_drills_and_defragmentation_turned_off_leave_nothing_of_theirs_b
                   "systemctl start etcd-defrag.service; rm -r %s && systemctl daemon-reload" % (drop_in, drop_in, drop_in),
            check=False)
     assert old.sh(first, "systemctl is-failed etcd-defrag.service", check=False).strip() == "failed"
+    # A member as a first run that stopped after the backups' settings and before their units leaves it (the
+    # repository not made, the run interrupted): the settings, with the backups' key, go as well.
+    second = list(old.nodes)[1]
+    old.sh(second, "systemctl disable --now etcd-backup.timer && rm /etc/systemd/system/etcd-backup.* && "
+                   "systemctl daemon-reload && ls /etc/etcd/backup.env")
     old.group_vars.update(etcd_backup_enabled=False, etcd_defrag_enabled=False)
     run = old.playbook()
     assert run.rc == 0, run.output
