@@ -3,8 +3,11 @@ quorum fails writes, and verify() notices a key that was deleted or changed behi
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -121,3 +124,27 @@ def test_writes_fail_without_quorum(cluster):
         assert "Connection refused" in failure["errors"][member.client_url], failure
     assert load.verify() == [], summary  # what was acknowledged before and after survived
     assert result.acknowledged > 20 and f"{result.failed} failed, 0 lost" in load.summary()
+
+
+def test_an_endpoint_that_never_answers_costs_its_timeout_once(cluster):
+    """A host that is gone times requests out; it is then tried after the others, not at every rotation."""
+    silent = socket.create_server(("127.0.0.1", 0))
+    connections = []
+
+    def accept_and_say_nothing():
+        with contextlib.suppress(OSError):  # closed at the end
+            while True:
+                connections.append(silent.accept())
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    try:
+        silent_url = "https://127.0.0.1:%d" % silent.getsockname()[1]
+        load = WriteLoad([silent_url] + [m.client_url for m in cluster.members], cluster.pki.ca,
+                         cluster.pki.cert("client"), cluster.pki.key("client"), rate=20, max_duration_s=6)
+        load.start().wait(timeout=15)
+        result = load.stop()
+    finally:
+        silent.close()
+    assert result.failed == 0 and load.verify() == [], load.summary()
+    assert len(connections) == 1, "the silent endpoint was tried %d times in 6 s and the reading back" % len(connections)
+    assert result.acknowledged >= 80, load.summary()  # of 120 due; each try of the silent one costs 2 s

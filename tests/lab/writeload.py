@@ -2,9 +2,10 @@
 
 Writes go to etcd's v3 JSON gateway (``POST {endpoint}/v3/kv/put``) over HTTPS with a client
 certificate, one after another from one thread at a fixed rate, each under a unique key below
-``prefix``. A write tries the endpoints in turn (starting from a rotating one, moving on at once
-after a connection error, a timeout or an answer other than HTTP 200 with a JSON header) until one
-acknowledges it; a write that no endpoint acknowledges within ``deadline_s`` (5 s) counts as failed.
+``prefix``. A write tries the endpoints in turn (starting from a rotating one, an endpoint that failed
+in the last 10 s after the others, moving on at once after a connection error, a timeout or an answer
+other than HTTP 200 with a JSON header) until one acknowledges it; a write that no endpoint
+acknowledges within ``deadline_s`` (5 s) counts as failed.
 Afterwards ``verify()`` reads every acknowledged key back and reports those missing or changed::
 
     with WriteLoad(endpoints, ca, cert, key) as load:
@@ -37,6 +38,7 @@ from urllib.parse import urlsplit
 
 REQUEST_TIMEOUT_S = 2.0  # one request's limit, so that a write's 5 s leave room to try other endpoints
 RETRY_PAUSE_S = 0.05  # between two rounds over every endpoint when none answered
+SUSPECT_S = 10.0  # how long an endpoint that failed is tried after the others, as etcd's client balancer does
 MAX_FAILURES_KEPT = 10
 READ_PAGE = 1000  # keys per range request in verify()
 
@@ -107,6 +109,7 @@ class _Endpoint:
         # etcd's user and password, once authentication is on: a token is fetched when etcd asks for one.
         self.credentials = credentials
         self.token: str | None = None
+        self.failed_at = float("-inf")  # monotonic time of its last failure
 
     def close(self) -> None:
         if self.conn is not None:
@@ -280,6 +283,12 @@ class WriteLoad:
                 self.result.duration_s = time.monotonic() - self._started
             self._done.set()
 
+    @staticmethod
+    def _by_health(endpoints: list[_Endpoint]) -> list[_Endpoint]:
+        """endpoints, those that failed lately last: a host that is gone costs its timeout once, not at every turn."""
+        now = time.monotonic()
+        return sorted(endpoints, key=lambda endpoint: now - endpoint.failed_at < SUSPECT_S)
+
     def _write(self, seq: int) -> None:
         key = f"{self.prefix}/{seq:08d}"
         value = f"{seq}@{time.time():.6f}"
@@ -289,24 +298,24 @@ class WriteLoad:
         began = time.monotonic()
         deadline = began + self.deadline_s
         errors: dict[str, str] = {}
-        count = len(self._endpoints)
-        index = seq % count
-        tried_in_round = 0
+        start = seq % len(self._endpoints)
+        order = self._by_health(self._endpoints[start:] + self._endpoints[:start])
+        index = 0
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            endpoint = self._endpoints[index]
-            index = (index + 1) % count
+            endpoint = order[index % len(order)]
+            index += 1
             try:
                 endpoint.post("/v3/kv/put", body, min(remaining, REQUEST_TIMEOUT_S))
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 errors[endpoint.url] = _describe(exc)
-                tried_in_round += 1
-                if tried_in_round == count:  # every endpoint refused: a short pause, not a busy loop
-                    tried_in_round = 0
+                endpoint.failed_at = time.monotonic()
+                if index % len(order) == 0:  # every endpoint refused: a short pause, not a busy loop
                     time.sleep(max(0.0, min(RETRY_PAUSE_S, deadline - time.monotonic())))
                 continue
+            endpoint.failed_at = float("-inf")
             latency = time.monotonic() - began
             if latency > self.deadline_s:  # acknowledged, but too late: that is a failure too
                 errors[endpoint.url] = f"acknowledged after {latency:.2f}s"
@@ -326,14 +335,18 @@ class WriteLoad:
     # --- reading back ------------------------------------------------------------------------------
 
     def _post_any(self, path: str, body: dict, errors: dict, give_up: float | None = None) -> dict | None:
-        for endpoint in self._endpoints:
+        for endpoint in self._by_health(self._endpoints):
             timeout = REQUEST_TIMEOUT_S
             if give_up is not None:
                 timeout = min(timeout, max(0.2, give_up - time.monotonic()))
             try:
-                return endpoint.post(path, body, timeout)
+                answer = endpoint.post(path, body, timeout)
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 errors[endpoint.url] = _describe(exc)
+                endpoint.failed_at = time.monotonic()
+                continue
+            endpoint.failed_at = float("-inf")
+            return answer
         return None
 
     def _read_all(self, timeout_s: float) -> dict[str, str]:
