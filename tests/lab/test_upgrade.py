@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import ssl
 import subprocess
 import sys
@@ -299,6 +300,30 @@ def test_the_timers_take_one_encrypted_backup_an_interval_and_another_member_tak
     assert [b["id"] for b in backups(old, first)] == [kept["id"]]
     assert old.etcdctl(first, "get", "quorum.etcd/backup-taken") == ""
     assert "taking." not in old.sh(first, "ls /var/backups/etcd")
+
+
+def test_the_repository_is_made_only_where_there_is_none_never_beside_one_that_cannot_be_read(old, s3):
+    """The backups' settings as the role wrote them, copied with the S3 keys left out or another prefix."""
+    endpoint, client = s3
+    first = next(iter(old.nodes))
+    objects = sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"])
+
+    def init(settings: str) -> subprocess.CompletedProcess:
+        script = "sed %s /etc/etcd/backup.env > /root/other.env && " \
+                 "sed 's#/etc/etcd/backup.env#/root/other.env#' /usr/local/sbin/etcd-backup > /root/other-backup && " \
+                 "bash /root/other-backup --init" % shlex.quote(settings)
+        return subprocess.run(["docker", "exec", first, "sh", "-c", script], capture_output=True, text=True, check=False)
+
+    assert json.loads(init("").stdout) == {"repository": "found"}
+    anonymous = init("/^AWS_/d")  # moto denies a request that is not signed
+    assert anonymous.returncode != 0 and "Access Denied" in anonymous.stderr, anonymous
+    assert sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]) == objects
+    elsewhere = init(r"s#^RESTIC_REPOSITORY=.*#&-elsewhere#")
+    assert json.loads(elsewhere.stdout) == {"repository": "made"}, elsewhere
+    made = [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"] if o["Key"] not in objects]
+    assert made and all("-elsewhere/" in key for key in made), made
+    client.delete_objects(Bucket=BUCKET, Delete={"Objects": [{"Key": key} for key in made]})
+    assert [b["id"] for b in backups(old, first)]  # the cluster's repository reads as before
 
 
 def test_backup_yml_takes_one_now_and_restore_yml_refuses_a_corrupt_snapshot_and_an_unknown_backup_then_restores_it_by_time(old, s3, tmp_path):
