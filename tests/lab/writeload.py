@@ -117,8 +117,17 @@ class _Endpoint:
             self.conn = None
 
     def post(self, path: str, body: dict, timeout: float) -> dict:
-        """The JSON answer to a POST; raises OSError, http.client.HTTPException or ValueError. With credentials,
-        a refusal for want of a (fresh) token is answered by fetching one and trying again, once."""
+        """The JSON answer to a POST; raises OSError, http.client.HTTPException or ValueError, and notes when."""
+        try:
+            answer = self._post_authenticated(path, body, timeout)
+        except (OSError, http.client.HTTPException, ValueError):
+            self.failed_at = time.monotonic()
+            raise
+        self.failed_at = float("-inf")
+        return answer
+
+    def _post_authenticated(self, path: str, body: dict, timeout: float) -> dict:
+        """With credentials, a refusal for want of a (fresh) token is answered by fetching one and trying again once."""
         try:
             return self._post(path, body, timeout)
         except ValueError as exc:
@@ -311,11 +320,9 @@ class WriteLoad:
                 endpoint.post("/v3/kv/put", body, min(remaining, REQUEST_TIMEOUT_S))
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 errors[endpoint.url] = _describe(exc)
-                endpoint.failed_at = time.monotonic()
                 if index % len(order) == 0:  # every endpoint refused: a short pause, not a busy loop
                     time.sleep(max(0.0, min(RETRY_PAUSE_S, deadline - time.monotonic())))
                 continue
-            endpoint.failed_at = float("-inf")
             latency = time.monotonic() - began
             if latency > self.deadline_s:  # acknowledged, but too late: that is a failure too
                 errors[endpoint.url] = f"acknowledged after {latency:.2f}s"
@@ -340,13 +347,9 @@ class WriteLoad:
             if give_up is not None:
                 timeout = min(timeout, max(0.2, give_up - time.monotonic()))
             try:
-                answer = endpoint.post(path, body, timeout)
+                return endpoint.post(path, body, timeout)
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 errors[endpoint.url] = _describe(exc)
-                endpoint.failed_at = time.monotonic()
-                continue
-            endpoint.failed_at = float("-inf")
-            return answer
         return None
 
     def _read_all(self, timeout_s: float) -> dict[str, str]:
