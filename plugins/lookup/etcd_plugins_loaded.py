@@ -14,6 +14,8 @@ description:
     M(ansible.builtin.meta) task in the main process itself, so the roles name this lookup in the condition of
     one, before their first checks; every worker forked after it finds the collection's plugins loaded. That
     saves about a fifth of the controller's time in a run of C(playbooks/cluster.yml).
+  - It also reads the argument specs of the collection's roles (P(quorum.etcd.etcd_argument_spec#lookup)), which every
+    role's check of its inputs reads on every host.
   - Returns C(true) once every plugin is loaded; a plugin that does not load fails the lookup with its error.
 options: {}
 """
@@ -39,6 +41,7 @@ from ansible.plugins.lookup import LookupBase
 
 COLLECTION = "quorum.etcd"
 PLUGINS = Path(__file__).resolve().parent.parent
+ROLES = PLUGINS.parent / "roles"
 LOADERS = {"filter": filter_loader, "lookup": lookup_loader, "action": action_loader}
 
 
@@ -51,4 +54,6 @@ class LookupModule(LookupBase):
                 plugin = loader.get(name) if kind == "filter" else loader.get(name, class_only=True)
                 if plugin is None:
                     raise AnsibleLookupError("the %s plugin %s did not load" % (kind, name))
+        argument_spec = lookup_loader.get("%s.etcd_argument_spec" % COLLECTION, loader=self._loader, templar=self._templar)
+        argument_spec.run([str(role) for role in sorted(ROLES.iterdir()) if (role / "meta" / "argument_specs.yml").is_file()])
         return [True]

@@ -19,15 +19,19 @@ from ansible.plugins.loader import init_plugin_loader
 init_plugin_loader([sys.argv[1]])
 from ansible.plugins.loader import lookup_loader
 result = lookup_loader.get("quorum.etcd.etcd_plugins_loaded").run([])
-print(json.dumps([result, sorted(name for name in sys.modules if name.startswith("ansible_collections.quorum.etcd.plugins."))]))
+specs = sys.modules["ansible_collections.quorum.etcd.plugins.lookup.etcd_argument_spec"]._options.cache_info().currsize
+print(json.dumps([result, sorted(name for name in sys.modules if name.startswith("ansible_collections.quorum.etcd.plugins.")),
+                  specs]))
 """
 
 
 def test_every_plugin_of_the_collection_is_loaded_in_the_process_that_runs_it():
     shown = subprocess.run([sys.executable, "-c", IN_ANSIBLE, str(PLUGINS.parents[3])], capture_output=True,
                            text=True, check=True)
-    result, loaded = json.loads(shown.stdout.splitlines()[-1])
+    result, loaded, specs_read = json.loads(shown.stdout.splitlines()[-1])
     assert result == [True]
+    # and every role's argument spec read, which every role's check reads again on every host
+    assert specs_read == len(list(PLUGINS.parent.glob("roles/*/meta/argument_specs.yml")))
     expected = {"ansible_collections.quorum.etcd.plugins.%s.%s" % (kind, source.stem)
                 for kind in ("filter", "lookup", "action") for source in PLUGINS.joinpath(kind).glob("[!_]*.py")}
     assert len(expected) > 40 and expected <= set(loaded)
