@@ -13,12 +13,12 @@ reads ``_etcd-client-ssl._tcp.<domain>``. With etcd's ``discovery-srv-name``, th
 from __future__ import annotations
 
 import ipaddress
-import os.path
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ansible_collections.quorum.etcd.plugins.module_utils.topology import is_ip
+from ansible_collections.quorum.etcd.plugins.plugin_utils.controller_dirs import controller_dir_problems
 
 SERVER_SERVICE = "_etcd-server-ssl"
 CLIENT_SERVICE = "_etcd-client-ssl"
@@ -119,9 +119,7 @@ def discovery_problems(members: Sequence[Mapping[str, Any]], explicit: Any, dire
     """What keeps the cluster from finding its members by DNS, found without a look at the DNS: the explicit
     records, the controller's directory for the rendered records, and the name servers to ask."""
     problems = explicit_record_problems(members, explicit)
-    if not isinstance(directory, str) or not os.path.isabs(directory):
-        problems.append("etcd_discovery_dir is %r: give an absolute directory on the controller for the rendered "
-                        "records" % (directory,))
+    problems += controller_dir_problems("etcd_discovery_dir", directory, "directory", " for the rendered records")
     if not isinstance(nameservers, (list, tuple)) or not all(is_ip(str(server)) for server in nameservers):
         problems.append("etcd_discovery_nameservers is %r: give a list of the DNS servers' IP addresses, or [] for "
                         "the controller's resolver" % (nameservers,))

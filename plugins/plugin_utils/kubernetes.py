@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, List, Mapping, Sequence
 
+from ansible_collections.quorum.etcd.plugins.plugin_utils.controller_dirs import controller_dir_problems
+
 # What an inventory adds to etcd_clients for kube-apiserver, in the files kubeadm expects.
 KUBEADM_FILES = {"ca_file": "/etc/kubernetes/pki/etcd/ca.crt",
                  "cert_file": "/etc/kubernetes/pki/apiserver-etcd-client.crt",
@@ -22,8 +24,7 @@ def kubernetes_problems(clients: Sequence[Mapping[str, Any]], prefix: Any, clien
         problems.append("etcd_kubernetes_prefix is %r: give the key prefix kube-apiserver's --etcd-prefix takes, from "
                         "/ and without a trailing /, like /registry" % (prefix,))
         prefix = None
-    if not (isinstance(directory, str) and directory.startswith("/")):
-        problems.append("etcd_kubernetes_dir is %r: give an absolute path on the controller" % (directory,))
+    problems += controller_dir_problems("etcd_kubernetes_dir", directory)
     entries = [client for client in clients if isinstance(client, Mapping) and client.get("name") == client_name]
     wanted = "{name: %s, prefix: %s/, access: readwrite, hosts: [the control-plane hosts], %s}" % (
         client_name, prefix or "/registry", ", ".join("%s: %s" % item for item in KUBEADM_FILES.items()))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any, List, Mapping, Sequence
 
+from ansible_collections.quorum.etcd.plugins.plugin_utils.controller_dirs import controller_dir_problems
+
 # What Prometheus takes for a scrape interval that the collection can reason about: whole seconds, minutes or hours.
 SCRAPE_INTERVAL = re.compile(r"^[1-9][0-9]*[smh]$")
 
@@ -16,9 +18,7 @@ def monitoring_problems(clients: Sequence[Mapping[str, Any]], directory: Any, sc
                         metrics_scheme: str, client_name: str) -> List[str]:
     """etcd_monitoring_dir, etcd_monitoring_scrape_interval, and with etcd_metrics_scheme https, Prometheus's entry
     of etcd_clients (client_name, etcd_monitoring_client)."""
-    problems = []
-    if not (isinstance(directory, str) and directory.startswith("/")):
-        problems.append("etcd_monitoring_dir is %r: give an absolute path on the controller" % (directory,))
+    problems = controller_dir_problems("etcd_monitoring_dir", directory)
     if scrape_interval not in ("", None) and not (isinstance(scrape_interval, str) and SCRAPE_INTERVAL.match(scrape_interval)):
         problems.append("etcd_monitoring_scrape_interval is %r: give a whole number of seconds, minutes or hours, "
                         "like 10s or 1m, or \"\" for Prometheus's global one" % (scrape_interval,))
