@@ -3,6 +3,7 @@ with scrypt."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -25,6 +26,13 @@ def test_a_ca_key_made_without_the_passphrase_is_encrypted_with_it(lab):
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
     files, units = lab.files(), lab.units()
+    unencrypted = path.read_bytes()
+    # Check mode says it would encrypt the key, and leaves it as it is.
+    checked = lab.playbook(args=("--check",))
+    assert checked.rc == 0, checked.output
+    assert re.search(r"TASK \[quorum\.etcd\.etcd_pki : Encrypt the CA key with etcd_pki_ca_key_passphrase, as PKCS#8 "
+                     r"with scrypt\] \**\s+changed: ", checked.output), checked.output
+    assert path.read_bytes() == unencrypted
     run = lab.playbook()
     assert run.rc == 0, run.output
     with pytest.raises(TypeError):  # encrypted: no longer opens without a password
