@@ -145,3 +145,22 @@ def _number(value: Any, kind: type) -> Any:
         return kind(value)
     except (TypeError, ValueError):
         return None
+
+
+def timers_plan(timer_paths: Dict[str, List[str]], wanted: List[str], managed_paths: List[Dict[str, Any]],
+                timers: Dict[str, Dict[str, Any]], units_written: bool) -> Dict[str, List[str]]:
+    """What the role does with its timers on a member, from what the member has (etcd_host_info's managed_paths
+    and timers). A timer's work counts as installed while any of its paths is there (a run that failed before it
+    wrote the units left the rest), and all of it goes when the work is turned off. A timer starts when it is not
+    running and enabled already, and every wanted timer starts again when a unit changed."""
+    present = {entry.get("path") for entry in managed_paths if entry.get("state") == "file"}
+    installed = [name for name, paths in timer_paths.items() if any(path in present for path in paths)]
+    unwanted = [name for name in installed if name not in wanted]
+    running = {name for name, state in timers.items() if state.get("active") and state.get("enabled")}
+    return {
+        "absent_paths": [path for paths in timer_paths.values() for path in paths if path not in present],
+        "installed": installed,
+        "unwanted": unwanted,
+        "unwanted_paths": [path for name in unwanted for path in timer_paths[name] if path in present],
+        "to_start": list(wanted) if units_written else [name for name in wanted if name not in running],
+    }

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.quorum.etcd.plugins.module_utils.maintenance import (
-    backup_problems, backup_repository, duration_seconds, maintenance_problems, timer_schedule)
+    backup_problems, backup_repository, duration_seconds, maintenance_problems, timer_schedule, timers_plan)
 
 GOOD = {"etcd_backup_enabled": True, "etcd_backup_interval": "6h", "etcd_backup_retention": "30d",
         "etcd_backup_retention_count": 0, "etcd_backup_password": "secret", "etcd_backup_s3_bucket": "",
@@ -91,3 +91,41 @@ def test_drills_without_backups_and_defragmentation_turned_off_are_not_checked()
 
 def problems_of(**changed):
     return maintenance_problems(dict(DRILL_AND_DEFRAG, **changed))
+
+
+TIMER_PATHS = {"etcd-backup": ["/etc/systemd/system/etcd-backup.service", "/etc/systemd/system/etcd-backup.timer",
+                               "/usr/local/sbin/etcd-backup"],
+               "etcd-defrag": ["/etc/systemd/system/etcd-defrag.service", "/etc/systemd/system/etcd-defrag.timer",
+                               "/usr/local/sbin/etcd-defrag"]}
+
+
+def on_member(*paths):
+    """etcd_host_info's managed_paths: every path of the timers, with the given ones present as files."""
+    return [{"path": path, "state": "file" if path in paths else "absent"}
+            for timer_paths in TIMER_PATHS.values() for path in timer_paths]
+
+
+def test_a_first_run_starts_the_wanted_timers_and_removes_nothing():
+    plan = timers_plan(TIMER_PATHS, ["etcd-backup"], on_member(), {}, units_written=True)
+    assert plan["installed"] == [] and plan["unwanted"] == [] and plan["unwanted_paths"] == []
+    assert plan["to_start"] == ["etcd-backup"]
+    assert len(plan["absent_paths"]) == 6
+
+
+def test_a_rerun_starts_only_a_timer_that_is_not_running_and_enabled():
+    everything = on_member(*(path for paths in TIMER_PATHS.values() for path in paths))
+    timers = {"etcd-backup": {"active": True, "enabled": True}, "etcd-defrag": {"active": True, "enabled": False}}
+    plan = timers_plan(TIMER_PATHS, ["etcd-backup", "etcd-defrag"], everything, timers, units_written=False)
+    assert plan["to_start"] == ["etcd-defrag"] and plan["absent_paths"] == [] and plan["unwanted"] == []
+    # a changed unit starts every wanted timer again, to follow its new calendar
+    assert timers_plan(TIMER_PATHS, ["etcd-backup", "etcd-defrag"], everything, timers, True)["to_start"] == [
+        "etcd-backup", "etcd-defrag"]
+
+
+def test_a_timer_turned_off_goes_with_what_it_left_even_half_installed():
+    # a run that failed before it wrote the defragmentation units left its script only
+    plan = timers_plan(TIMER_PATHS, ["etcd-backup"], on_member(*TIMER_PATHS["etcd-backup"], "/usr/local/sbin/etcd-defrag"),
+                       {"etcd-backup": {"active": True, "enabled": True}}, units_written=False)
+    assert plan["installed"] == ["etcd-backup", "etcd-defrag"] and plan["unwanted"] == ["etcd-defrag"]
+    assert plan["unwanted_paths"] == ["/usr/local/sbin/etcd-defrag"] and plan["to_start"] == []
+    assert "/etc/systemd/system/etcd-defrag.timer" in plan["absent_paths"]
