@@ -88,12 +88,7 @@ def apply_role(client: EtcdClient, name: str, state: str, permissions: List[Dict
             client.role_delete(name)
         return _result(exists, ["deleted"] if exists else [], before, after, role=after)
 
-    wanted_ranges = {(key, range_end) for key, range_end, access in wanted}
-    to_grant = [p for p in wanted if p not in current]
-    to_revoke = [] if append else [p for p in current if (p[0], p[1]) not in wanted_ranges]
-    granted_ranges = {(key, range_end) for key, range_end, access in to_grant}
-    final = [p for p in current if p not in to_revoke and (p[0], p[1]) not in granted_ranges]
-    final += to_grant
+    to_grant, to_revoke, final = permission_changes(current, wanted, append)
     actions = (([] if exists else ["added"]) + ["granted %s" % _describe(p) for p in to_grant]
                + ["revoked %s" % _describe(p) for p in to_revoke])
     if not check_mode:
@@ -105,6 +100,18 @@ def apply_role(client: EtcdClient, name: str, state: str, permissions: List[Dict
             client.role_grant(name, access, key, range_end=range_end)
     after = {"name": name, "state": "present", "permissions": [shown(p) for p in final]}
     return _result(bool(actions), actions, before, after, role=after)
+
+
+def permission_changes(current: List[Permission], wanted: List[Permission],
+                       append: bool) -> Tuple[List[Permission], List[Permission], List[Permission]]:
+    """The permissions to grant and to revoke to turn a role's current ones into the wanted ones (with append, none
+    is revoked), and the role's permissions afterwards. A range granted anew replaces its old access."""
+    wanted_ranges = {(key, range_end) for key, range_end, access in wanted}
+    to_grant = [p for p in wanted if p not in current]
+    to_revoke = [] if append else [p for p in current if (p[0], p[1]) not in wanted_ranges]
+    granted_ranges = {(key, range_end) for key, range_end, access in to_grant}
+    final = [p for p in current if p not in to_revoke and (p[0], p[1]) not in granted_ranges] + to_grant
+    return to_grant, to_revoke, final
 
 
 def _describe(permission: Permission) -> str:
@@ -141,8 +148,7 @@ def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str
         if accepted is not True:
             actions.append("password set" + (" (authentication is off: etcd cannot tell whether it changed)"
                                              if accepted is None else ""))
-    to_grant = [role for role in wanted_roles if role not in current_roles]
-    to_revoke = [] if (append or roles is None) else [role for role in current_roles if role not in wanted_roles]
+    to_grant, to_revoke = role_changes(current_roles, wanted_roles, append or roles is None)
     actions += ["granted role %s" % role for role in to_grant] + ["revoked role %s" % role for role in to_revoke]
     if not check_mode:
         if not exists:
@@ -156,6 +162,12 @@ def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str
     final_roles = sorted(role for role in current_roles + to_grant if role not in to_revoke)
     after = {"name": name, "state": "present", "roles": final_roles}
     return _result(bool(actions), actions, before, after, user=after)
+
+
+def role_changes(current: List[str], wanted: List[str], append: bool) -> Tuple[List[str], List[str]]:
+    """The roles to grant a user and to revoke from it (none with append)."""
+    to_grant = [role for role in wanted if role not in current]
+    return to_grant, [] if append else [role for role in current if role not in wanted]
 
 
 def apply_auth(client: EtcdClient, enabled: bool, check_mode: bool) -> Dict[str, Any]:
@@ -179,3 +191,37 @@ def apply_auth(client: EtcdClient, enabled: bool, check_mode: bool) -> Dict[str,
         else:
             client.auth_disable()
     return _result(True, actions, before, after, enabled=enabled, users=users, roles=roles)
+
+
+def read_access(client: EtcdClient) -> Dict[str, Any]:
+    """Whether authentication is on, every user with its roles, every role with its permissions (as shown)."""
+    return {
+        "enabled": client.auth_enabled(),
+        "users": [{"name": name, "roles": sorted(client.user_roles(name))} for name in client.users()],
+        "roles": [{"name": name, "permissions": [shown((p["key"], p["range_end"], p["permission"]))
+                                                 for p in client.role_permissions(name)]}
+                  for name in client.roles()],
+    }
+
+
+def access_changes(plan: Dict[str, List[Dict[str, Any]]], found: Dict[str, Any]) -> Dict[str, List[str]]:
+    """The names of the planned roles and users (etcd_access_plan) that etcd does not have as planned (found:
+    read_access), the ones etcd_role and etcd_user must be run for; the others would report no change. A user whose
+    password is set on every run (update_password: always) is always among them: only etcd can tell whether the
+    password changed."""
+    roles_found = {role["name"]: [_kept(view) for view in role["permissions"]] for role in found["roles"]}
+    users_found = {user["name"]: user["roles"] for user in found["users"]}
+    roles = [role["name"] for role in plan["roles"]
+             if role["name"] not in roles_found
+             or any(permission_changes(roles_found[role["name"]], [wanted_permission(p) for p in role["permissions"]],
+                                       append=False)[:2])]
+    users = [user["name"] for user in plan["users"]
+             if user["name"] not in users_found or (user["has_password"] and user["update_password"] == "always")
+             or any(role_changes(users_found[user["name"]], list(dict.fromkeys(user["roles"])), append=False))]
+    return {"roles": roles, "users": users}
+
+
+def _kept(view: Dict[str, Any]) -> Permission:
+    """A permission as shown, back as etcd keeps it."""
+    return (to_bytes(view["key"], errors="surrogate_or_strict"),
+            to_bytes(view.get("range_end") or "", errors="surrogate_or_strict"), view["access"].upper())

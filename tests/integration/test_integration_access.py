@@ -10,10 +10,11 @@ import pytest
 from etcdlab import COLLECTIONS, ROOT_PASSWORD, Cluster, run_one, run_tasks
 
 sys.path.insert(0, str(COLLECTIONS))
+from ansible_collections.quorum.etcd.plugins.module_utils.access import access_changes  # noqa: E402 pylint: disable=wrong-import-position
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (  # noqa: E402 pylint: disable=wrong-import-position
     EtcdApiError, EtcdAuthError, EtcdClient)
 
-ROLE, USER = "quorum.etcd.etcd_role", "quorum.etcd.etcd_user"
+ROLE, USER, INFO = "quorum.etcd.etcd_role", "quorum.etcd.etcd_user", "quorum.etcd.etcd_auth_info"
 
 
 @pytest.fixture()
@@ -43,17 +44,23 @@ def test_a_role_holds_exactly_the_permissions_declared(shared_cluster, cleanup):
     assert check["diff"]["before"]["state"] == "absent"
     assert "access-app" not in EtcdClient(**conn).roles()
 
-    made, again = run_tasks([{ROLE: declared}, {ROLE: declared}])
+    made, again, found = run_tasks([{ROLE: declared}, {ROLE: declared}, {INFO: conn}])
     assert made["changed"] and not again["changed"] and again["actions"] == [], (made, again)
     assert again["role"]["permissions"] == [
         {"key": "/access-test/app/", "range_end": "/access-test/app0", "prefix": True, "access": "readwrite"},
         {"key": "/access-test/config", "access": "read"}]
+    # etcd_auth_info reads the role as etcd_role shows it, and the role it declares is then not to be run again.
+    assert {"name": "access-app", "permissions": again["role"]["permissions"]} in found["roles"], found
+    plan = {"roles": [{"name": "access-app", "permissions": declared["permissions"]}], "users": []}
+    assert access_changes(plan, found) == {"roles": [], "users": []}
 
     # A narrower declaration revokes what it no longer lists; with append_permissions, what it adds joins the rest.
-    narrowed, widened = run_tasks([
+    narrowed, widened, found = run_tasks([
         {ROLE: dict(declared, permissions=[{"key": "/access-test/app/", "prefix": True, "access": "read"}])},
         {ROLE: dict(declared, permissions=[{"key": "/access-test/a", "range_end": "/access-test/c", "access": "write"}],
-                    append_permissions=True)}])
+                    append_permissions=True)},
+        {INFO: conn}])
+    assert access_changes(plan, found) == {"roles": ["access-app"], "users": []}
     assert narrowed["actions"] == ["granted read on prefix /access-test/app/", "revoked read on /access-test/config"]
     assert widened["actions"] == ["granted write on [/access-test/a, /access-test/c)"]
     assert sorted(p["permission"] for p in EtcdClient(**conn).role_permissions("access-app")) == ["READ", "WRITE"]
@@ -136,11 +143,14 @@ def test_authentication_is_refused_until_root_exists_then_turned_on_and_off(open
     check = run_one("quorum.etcd.etcd_auth", anonymous, check=True)
     assert check["changed"] and check["enabled"] is True
     assert EtcdClient(**anonymous).auth_enabled() is False
-    enabled, enabled_again = run_tasks([{"quorum.etcd.etcd_auth": anonymous},
-                                        {"quorum.etcd.etcd_auth": open_cluster.conn()}])
+    enabled, enabled_again, found, not_root = run_tasks([
+        {"quorum.etcd.etcd_auth": anonymous}, {"quorum.etcd.etcd_auth": open_cluster.conn()},
+        {INFO: open_cluster.conn()}, {INFO: anonymous}])
     assert enabled["changed"] and enabled["actions"] == ["enabled"], enabled
     assert not enabled_again["changed"] and enabled_again["enabled"] is True
     assert "root" in enabled_again["users"] and "root" in enabled_again["roles"]
+    assert found["enabled"] is True and found["users"] == [{"name": "root", "roles": ["root"]}], found
+    assert not_root["failed"] and "reading etcd's users and roles failed" in not_root["msg"], not_root
     with pytest.raises(EtcdApiError):
         EtcdClient(**anonymous).put("/access-test/anonymous", "refused once authentication is on")
 

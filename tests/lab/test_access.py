@@ -116,3 +116,15 @@ def test_a_rerun_with_authentication_on_changes_nothing(lab, secured):
     assert run.rc == 0, run.output
     recap = run.output[run.output.rindex("PLAY RECAP"):]
     assert all(re.search(r"%s +: ok=\d+ +changed=0 " % node, recap) for node in NODES), run.output
+
+
+def test_a_change_made_by_hand_is_put_back_by_the_next_run_and_nothing_else_is_touched(lab, secured):
+    lab.etcdctl(NODES[0], "user", "revoke-role", "auditor", "audit")
+    lab.etcdctl(NODES[0], "role", "grant-permission", "audit", "readwrite", "/elsewhere")
+    run = lab.playbook(ACCESS)
+    assert run.rc == 0, run.output
+    assert "Roles: audit" in lab.etcdctl(NODES[0], "user", "get", "auditor")
+    assert "/elsewhere" not in lab.etcdctl(NODES[0], "role", "get", "audit")
+    # Only the role and the user that differed were run for.
+    access = "".join(task for task in run.output.split("TASK [") if task.startswith("quorum.etcd.etcd_access : "))
+    assert re.findall(r"(?:changed|ok): \[%s\] => \(item=([\w-]+)\)" % NODES[0], access) == ["audit", "auditor"], access

@@ -2,7 +2,8 @@
 
 import pytest
 
-from ansible_collections.quorum.etcd.plugins.module_utils.access import shown, wanted_permission
+from ansible_collections.quorum.etcd.plugins.module_utils.access import (
+    access_changes, permission_changes, shown, wanted_permission)
 
 
 def test_a_prefix_becomes_the_range_etcdctl_would_grant():
@@ -24,3 +25,53 @@ def test_one_key_and_a_range_are_kept_as_given():
 def test_a_permission_that_cannot_mean_one_thing_is_refused(entry, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(")):
         wanted_permission(entry)
+
+
+PLAN = {
+    "roles": [{"name": "root", "permissions": []},
+              {"name": "app", "permissions": [{"key": "/app/", "prefix": True, "access": "readwrite"}]}],
+    "users": [{"name": "root", "roles": ["root"], "has_password": True, "update_password": "on_create"},
+              {"name": "app", "roles": ["app"], "has_password": False, "update_password": "on_create"}],
+}
+AS_PLANNED = {
+    "enabled": True,
+    "users": [{"name": "root", "roles": ["root"]}, {"name": "app", "roles": ["app"]}, {"name": "other", "roles": []}],
+    "roles": [{"name": "root", "permissions": []}, {"name": "other", "permissions": []},
+              {"name": "app", "permissions": [shown((b"/app/", b"/app0", "READWRITE"))]}],
+}
+
+
+def test_nothing_is_to_be_run_when_etcd_has_the_plan_and_more():
+    assert access_changes(PLAN, AS_PLANNED) == {"roles": [], "users": []}
+
+
+@pytest.mark.parametrize("found_role", [
+    [],  # the role is missing
+    [shown((b"/app/", b"/app0", "READ"))],  # its access was narrowed
+    [shown((b"/app/", b"/app0", "READWRITE")), shown((b"/b", b"", "READ"))],  # it was granted more
+])
+def test_a_role_that_differs_is_to_be_run(found_role):
+    found = dict(AS_PLANNED, roles=[{"name": "root", "permissions": []}] + (
+        [{"name": "app", "permissions": found_role}] if found_role else []))
+    assert access_changes(PLAN, found) == {"roles": ["app"], "users": []}
+
+
+@pytest.mark.parametrize("found_users", [
+    [{"name": "root", "roles": ["root"]}],  # app is missing
+    [{"name": "root", "roles": ["root"]}, {"name": "app", "roles": []}],  # its role was revoked
+    [{"name": "root", "roles": ["root"]}, {"name": "app", "roles": ["app", "root"]}],  # it was given another
+])
+def test_a_user_that_differs_is_to_be_run(found_users):
+    assert access_changes(PLAN, dict(AS_PLANNED, users=found_users)) == {"roles": [], "users": ["app"]}
+
+
+def test_a_user_whose_password_is_set_on_every_run_is_always_to_be_run():
+    plan = dict(PLAN, users=[dict(PLAN["users"][0], update_password="always"), PLAN["users"][1]])
+    assert access_changes(plan, AS_PLANNED) == {"roles": [], "users": ["root"]}
+
+
+def test_a_range_granted_anew_replaces_its_old_access():
+    old, new = (b"/a", b"/c", "READ"), (b"/a", b"/c", "READWRITE")
+    assert permission_changes([old, (b"/x", b"", "READ")], [new], append=False) == ([new], [(b"/x", b"", "READ")], [new])
+    assert permission_changes([old, (b"/x", b"", "READ")], [new], append=True) == ([new], [], [(b"/x", b"", "READ"), new])
+    assert permission_changes([new], [new], append=False) == ([], [], [new])
