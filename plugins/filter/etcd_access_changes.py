@@ -19,16 +19,22 @@ options:
     description: The plan, as M(quorum.etcd.etcd_access_plan#filter) returns it.
     type: dict
     required: true
-  found:
-    description: What etcd has, as M(quorum.etcd.etcd_auth_info) returns it.
-    type: dict
+  roles:
+    description: The roles etcd has, as M(quorum.etcd.etcd_auth_info) returns them.
+    type: list
+    elements: dict
+    required: true
+  users:
+    description: The users etcd has, as M(quorum.etcd.etcd_auth_info) returns them.
+    type: list
+    elements: dict
     required: true
 """
 
 EXAMPLES = r"""
 - name: Show the roles the role would change
   ansible.builtin.debug:
-    msg: "{{ (_etcd_access | quorum.etcd.etcd_access_changes(access_found)).roles }}"
+    msg: "{{ (_etcd_access | quorum.etcd.etcd_access_changes(found.roles, found.users)).roles }}"
 """
 
 RETURN = r"""
@@ -52,9 +58,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.quorum.etcd.plugins.module_utils.access import access_changes
 
 
-def etcd_access_changes(plan, found):
+def etcd_access_changes(plan, roles, users):
     try:
-        return access_changes(plan, found)
+        return access_changes(plan, list(roles), list(users))
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise AnsibleFilterError("etcd_access_changes: %s" % error) from None
 

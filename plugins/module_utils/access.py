@@ -204,21 +204,23 @@ def read_access(client: EtcdClient) -> Dict[str, Any]:
     }
 
 
-def access_changes(plan: Dict[str, List[Dict[str, Any]]], found: Dict[str, Any]) -> Dict[str, List[str]]:
-    """The names of the planned roles and users (etcd_access_plan) that etcd does not have as planned (found:
-    read_access), the ones etcd_role and etcd_user must be run for; the others would report no change. A user whose
-    password is set on every run (update_password: always) is always among them: only etcd can tell whether the
-    password changed."""
-    roles_found = {role["name"]: [_kept(view) for view in role["permissions"]] for role in found["roles"]}
-    users_found = {user["name"]: user["roles"] for user in found["users"]}
-    roles = [role["name"] for role in plan["roles"]
-             if role["name"] not in roles_found
-             or any(permission_changes(roles_found[role["name"]], [wanted_permission(p) for p in role["permissions"]],
-                                       append=False)[:2])]
-    users = [user["name"] for user in plan["users"]
-             if user["name"] not in users_found or (user["has_password"] and user["update_password"] == "always")
-             or any(role_changes(users_found[user["name"]], list(dict.fromkeys(user["roles"])), append=False))]
-    return {"roles": roles, "users": users}
+def access_changes(plan: Dict[str, List[Dict[str, Any]]], roles: List[Dict[str, Any]],
+                   users: List[Dict[str, Any]]) -> Dict[str, List[str]]:
+    """The names of the planned roles and users (etcd_access_plan) that etcd does not have as planned (the roles and
+    users read_access found), the ones etcd_role and etcd_user must be run for; the others would report no change. A
+    user whose password is set on every run (update_password: always) is always among them: only etcd can tell
+    whether the password changed."""
+    roles_found = {role["name"]: [_kept(view) for view in role["permissions"]] for role in roles}
+    users_found = {user["name"]: user["roles"] for user in users}
+    return {
+        "roles": [role["name"] for role in plan["roles"]
+                  if role["name"] not in roles_found
+                  or any(permission_changes(roles_found[role["name"]],
+                                            [wanted_permission(p) for p in role["permissions"]], append=False)[:2])],
+        "users": [user["name"] for user in plan["users"]
+                  if user["name"] not in users_found or (user["has_password"] and user["update_password"] == "always")
+                  or any(role_changes(users_found[user["name"]], list(dict.fromkeys(user["roles"])), append=False))],
+    }
 
 
 def _kept(view: Dict[str, Any]) -> Permission:

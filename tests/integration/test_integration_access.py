@@ -52,7 +52,7 @@ def test_a_role_holds_exactly_the_permissions_declared(shared_cluster, cleanup):
     # etcd_auth_info reads the role as etcd_role shows it, and the role it declares is then not to be run again.
     assert {"name": "access-app", "permissions": again["role"]["permissions"]} in found["roles"], found
     plan = {"roles": [{"name": "access-app", "permissions": declared["permissions"]}], "users": []}
-    assert access_changes(plan, found) == {"roles": [], "users": []}
+    assert access_changes(plan, found["roles"], found["users"]) == {"roles": [], "users": []}
 
     # A narrower declaration revokes what it no longer lists; with append_permissions, what it adds joins the rest.
     narrowed, widened, found = run_tasks([
@@ -60,7 +60,7 @@ def test_a_role_holds_exactly_the_permissions_declared(shared_cluster, cleanup):
         {ROLE: dict(declared, permissions=[{"key": "/access-test/a", "range_end": "/access-test/c", "access": "write"}],
                     append_permissions=True)},
         {INFO: conn}])
-    assert access_changes(plan, found) == {"roles": ["access-app"], "users": []}
+    assert access_changes(plan, found["roles"], found["users"]) == {"roles": ["access-app"], "users": []}
     assert narrowed["actions"] == ["granted read on prefix /access-test/app/", "revoked read on /access-test/config"]
     assert widened["actions"] == ["granted write on [/access-test/a, /access-test/c)"]
     assert sorted(p["permission"] for p in EtcdClient(**conn).role_permissions("access-app")) == ["READ", "WRITE"]

@@ -42,7 +42,7 @@ AS_PLANNED = {
 
 
 def test_nothing_is_to_be_run_when_etcd_has_the_plan_and_more():
-    assert access_changes(PLAN, AS_PLANNED) == {"roles": [], "users": []}
+    assert access_changes(PLAN, AS_PLANNED["roles"], AS_PLANNED["users"]) == {"roles": [], "users": []}
 
 
 @pytest.mark.parametrize("found_role", [
@@ -51,9 +51,8 @@ def test_nothing_is_to_be_run_when_etcd_has_the_plan_and_more():
     [shown((b"/app/", b"/app0", "READWRITE")), shown((b"/b", b"", "READ"))],  # it was granted more
 ])
 def test_a_role_that_differs_is_to_be_run(found_role):
-    found = dict(AS_PLANNED, roles=[{"name": "root", "permissions": []}] + (
-        [{"name": "app", "permissions": found_role}] if found_role else []))
-    assert access_changes(PLAN, found) == {"roles": ["app"], "users": []}
+    roles = [{"name": "root", "permissions": []}] + ([{"name": "app", "permissions": found_role}] if found_role else [])
+    assert access_changes(PLAN, roles, AS_PLANNED["users"]) == {"roles": ["app"], "users": []}
 
 
 @pytest.mark.parametrize("found_users", [
@@ -62,12 +61,12 @@ def test_a_role_that_differs_is_to_be_run(found_role):
     [{"name": "root", "roles": ["root"]}, {"name": "app", "roles": ["app", "root"]}],  # it was given another
 ])
 def test_a_user_that_differs_is_to_be_run(found_users):
-    assert access_changes(PLAN, dict(AS_PLANNED, users=found_users)) == {"roles": [], "users": ["app"]}
+    assert access_changes(PLAN, AS_PLANNED["roles"], found_users) == {"roles": [], "users": ["app"]}
 
 
 def test_a_user_whose_password_is_set_on_every_run_is_always_to_be_run():
     plan = dict(PLAN, users=[dict(PLAN["users"][0], update_password="always"), PLAN["users"][1]])
-    assert access_changes(plan, AS_PLANNED) == {"roles": [], "users": ["root"]}
+    assert access_changes(plan, AS_PLANNED["roles"], AS_PLANNED["users"]) == {"roles": [], "users": ["root"]}
 
 
 def test_a_range_granted_anew_replaces_its_old_access():
