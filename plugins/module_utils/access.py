@@ -137,7 +137,8 @@ def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str
 
     wanted_roles = list(dict.fromkeys(roles or []))
     missing = [role for role in wanted_roles if role not in client.roles()]
-    if missing:
+    # In check mode a task before this one may only have reported that it would make the role.
+    if missing and not check_mode:
         raise ValueError("user %s: the role %s does not exist; create it first (quorum.etcd.etcd_role)"
                          % (name, ", ".join(missing)))
     actions = []
@@ -149,7 +150,9 @@ def apply_user(client: EtcdClient, name: str, state: str, password: Optional[str
             actions.append("password set" + (" (authentication is off: etcd cannot tell whether it changed)"
                                              if accepted is None else ""))
     to_grant, to_revoke = role_changes(current_roles, wanted_roles, append or roles is None)
-    actions += ["granted role %s" % role for role in to_grant] + ["revoked role %s" % role for role in to_revoke]
+    actions += ["granted role %s%s" % (role, ", once it exists (it does not yet)" if role in missing else "")
+                for role in to_grant]
+    actions += ["revoked role %s" % role for role in to_revoke]
     if not check_mode:
         if not exists:
             client.user_add(name, password)

@@ -15,6 +15,8 @@ description:
     name is its name (gRPC clients such as etcdctl; etcd's JSON gateway refuses such certificates once authentication is on).
   - Roles the user has that are not given are revoked, unless O(append_roles=true) or O(roles) is not given.
   - Once authentication is on, only a user with the C(root) role may do this; give O(user) and O(password).
+  - Refuses to grant a role that does not exist (M(quorum.etcd.etcd_role) makes it). In check mode it reports the
+    grant as one made once the role exists, as a task before it may only have reported that it would make the role.
 extends_documentation_fragment:
   - quorum.etcd.connection
 attributes:

@@ -77,6 +77,10 @@ def test_a_user_may_touch_what_its_roles_allow_and_nothing_else(shared_cluster, 
     user = dict(conn, name="access-user", user_password="first-Secret", roles=["access-writer"])
     refused, = run_tasks([{USER: user}])
     assert refused["failed"] and "the role access-writer does not exist" in refused["msg"], refused
+    # In check mode the task that would make the role before it made nothing.
+    would, = run_tasks([{USER: user}], check=True)
+    assert would["changed"] and would["actions"] == [
+        "added with a password", "granted role access-writer, once it exists (it does not yet)"], would
 
     role = dict(conn, name="access-writer", permissions=[{"key": "/access-test/w/", "prefix": True, "access": "readwrite"}])
     role_made, made, again, same_password = run_tasks([
