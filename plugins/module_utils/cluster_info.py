@@ -68,13 +68,25 @@ def gather(client) -> dict:
     for member in described:
         member["is_leader"] = member["id"] == leader
         del member["leader"]
+    cluster_version = next((m["cluster_version"] for m in described if m["cluster_version"]), "")
+    for member in described:
+        del member["cluster_version"]
     return {
         "cluster_id": cluster_id,
         "leader": leader,
         "leader_name": next((m["name"] for m in described if m["is_leader"]), ""),
-        "cluster_version": next((m["cluster_version"] for m in described if m["cluster_version"]), ""),
+        "cluster_version": cluster_version,
         "members": described,
         "alarms": alarms,
         "alarms_error": alarms_error,
         "endpoints": [endpoint_health(client, e) for e in client.endpoints],
     }
+
+
+def cluster_or_problem(client) -> dict:
+    """What gather reads, or, when the member list cannot be read, why (msg) and what each endpoint says of itself
+    (statuses), as etcd_info fails with."""
+    try:
+        return gather(client)
+    except EtcdError as exc:
+        return {"msg": "reading the etcd cluster's state failed: %s" % exc, "statuses": endpoint_statuses(client)}

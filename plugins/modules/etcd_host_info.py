@@ -16,6 +16,9 @@ description:
   - The etcd unit's state, restart count and the time its process started; whether a file etcd reads
     changed after that (the member then runs an older configuration and needs a restart).
   - The version of the etcd binary installed, and whether the data dir holds a member.
+  - With O(read_cluster), where etcd runs, the cluster as M(quorum.etcd.etcd_info) reads it, in the same module run.
+extends_documentation_fragment:
+  - quorum.etcd.connection
 attributes:
   check_mode:
     support: full
@@ -24,6 +27,13 @@ attributes:
     support: none
     description: It only reads.
 options:
+  read_cluster:
+    description:
+      - Where the etcd unit is active, also read the cluster through O(endpoints), as M(quorum.etcd.etcd_info) does,
+        into RV(cluster).
+      - The connection options are used only for it.
+    type: bool
+    default: false
   service:
     description: The etcd unit's name, without C(.service).
     type: str
@@ -235,6 +245,13 @@ managed_paths:
   type: list
   elements: dict
   sample: [{path: /etc/etcd, state: directory, mode: "0755", owner: root, group: root}]
+cluster:
+  description:
+    - What M(quorum.etcd.etcd_info) returns of the cluster; when the member list could not be read, only why
+      (C(msg)) and what each endpoint says of itself (C(statuses)), as M(quorum.etcd.etcd_info) fails with.
+  returned: with O(read_cluster), where the etcd unit is active
+  type: dict
+  sample: {cluster_id: cdf818194e3a8c32, leader_name: etcd-1, cluster_version: 3.5.0, members: [], alarms: []}
 timers:
   description: For each of O(timers), whether it is active (waiting for its next time) and enabled.
   returned: always
@@ -245,6 +262,9 @@ timers:
 import platform
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.quorum.etcd.plugins.module_utils.cluster_info import cluster_or_problem
+from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
+    EtcdClient, etcd_argument_spec, etcd_required_together)
 from ansible_collections.quorum.etcd.plugins.module_utils.host_state import (
     read_addresses, read_bootstrap_settings, read_certificate_fingerprints, read_common_name, read_data_dir, read_listeners,
     read_not_after, read_peer_allowed_common_name, read_quota_backend_bytes, read_timers, read_unit, read_version,
@@ -254,7 +274,8 @@ from ansible_collections.quorum.etcd.plugins.module_utils.member_files import re
 
 def main():
     module = AnsibleModule(
-        argument_spec={
+        argument_spec=dict(etcd_argument_spec(), **{
+            "read_cluster": {"type": "bool", "default": False},
             "service": {"type": "str", "default": "etcd"},
             "etcd_binary": {"type": "path", "default": "/usr/local/bin/etcd"},
             "data_dir": {"type": "path", "default": "/var/lib/etcd"},
@@ -267,11 +288,15 @@ def main():
             "dated_certificates": {"type": "list", "elements": "path", "default": []},
             "trusted_ca_file": {"type": "path"},
             "timers": {"type": "list", "elements": "str", "default": []},
-        },
+        }),
+        required_together=etcd_required_together(),
         supports_check_mode=True,
     )
     unit = read_unit(module, module.params["service"])
     pending, reason = restart_pending(unit, module.params["watched_paths"])
+    cluster = {}
+    if module.params["read_cluster"] and unit["active_state"] == "active":
+        cluster = {"cluster": read_cluster(module)}
     module.exit_json(
         changed=False,
         architecture=platform.machine(),
@@ -294,7 +319,17 @@ def main():
         trusted_ca_fingerprints=(read_certificate_fingerprints(module.params["trusted_ca_file"])
                                  if module.params["trusted_ca_file"] else []),
         timers=read_timers(module, module.params["timers"]),
+        **cluster
     )
+
+
+def read_cluster(module) -> dict:
+    """The cluster, or why it could not be read: a cluster that does not answer is reported, not a failed read of
+    the host (the roles name it where it matters)."""
+    try:
+        return cluster_or_problem(EtcdClient.from_module(module))
+    except Exception as exc:  # pylint: disable=broad-except
+        return {"msg": "reading the etcd cluster's state failed: %s" % exc, "statuses": []}
 
 
 if __name__ == "__main__":

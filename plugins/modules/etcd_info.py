@@ -219,21 +219,17 @@ statuses:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.quorum.etcd.plugins.module_utils.cluster_info import endpoint_statuses, gather
+from ansible_collections.quorum.etcd.plugins.module_utils.cluster_info import cluster_or_problem
 from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import (
-    EtcdError, client_or_fail, etcd_argument_spec, etcd_required_together)
+    client_or_fail, etcd_argument_spec, etcd_required_together)
 
 
 def main():
     module = AnsibleModule(argument_spec=etcd_argument_spec(), required_together=etcd_required_together(),
                            supports_check_mode=True)
-    client = client_or_fail(module)
-    try:
-        facts = gather(client)
-    except EtcdError as exc:
-        module.fail_json(msg="reading the etcd cluster's state failed: %s" % exc, statuses=endpoint_statuses(client))
-    for member in facts["members"]:
-        del member["cluster_version"]
+    facts = cluster_or_problem(client_or_fail(module))
+    if "msg" in facts:
+        module.fail_json(**facts)
     module.exit_json(changed=False, **facts)
 
 
