@@ -139,9 +139,8 @@ def _ids(module, entry):
 
 
 def _make_parents(path):
-    parent = os.path.dirname(path)
-    if not os.path.isdir(parent):
-        os.makedirs(parent, 0o755)
+    # exist_ok: delegated to the controller, the tasks of several hosts may make the same parent at once.
+    os.makedirs(os.path.dirname(path), 0o755, exist_ok=True)
 
 
 def _write(module, entry, bundle, uid, gid, mode):

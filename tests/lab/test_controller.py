@@ -36,7 +36,7 @@ def changed_tasks(output: str) -> List[str]:
 # What a job that starts empty writes on the controller: the CA given, what the members hold, the release archive.
 WORKING_COPY = {
     "Create the PKI directory on the controller", "Write the CA certificate", "Write the CA key",
-    "Create their directories in etcd_pki_dir", "Write them into etcd_pki_dir", "Keep them in etcd_pki_dir",
+    "Keep them in etcd_pki_dir",
     "Create the download cache on the controller", "Download the release archive and check it against the release's SHA256SUMS",
     "Unpack the release archive on the controller",
 }
