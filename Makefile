@@ -11,11 +11,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.cache/collections
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 # The tests' Pythons load tests/site/sitecustomize.py: Ansible's controller freezes its objects across each fork
 # (a tenth less of its CPU). Not for make lab or the benchmarks, which run Ansible as its users do.
-TESTS := test unit oldest sanity preflight lint monitoring integration lab-tests molecule molecule-scenarios
+TESTS := test unit oldest sanity preflight packaging lint monitoring integration lab-tests molecule molecule-scenarios
 $(TESTS): export PYTHONPATH := $(CURDIR)/tests/site
 ETCDCTL := /etc/etcd/etcdctl.sh
 
-.PHONY: help venv lab lab-down test unit oldest sanity preflight lint monitoring integration lab-tests molecule molecule-scenarios bench-deploy build
+.PHONY: help venv lab lab-down test unit oldest sanity preflight packaging lint monitoring integration lab-tests molecule molecule-scenarios bench-deploy build
 
 help:
 	@echo "make lab       deploy a 3-member etcd cluster into local containers (etcd-lab-1..3)"
@@ -61,7 +61,12 @@ sanity: venv
 	bash tests/sanity/run
 
 preflight: venv
-	pytest -q --durations=10 tests/playbooks
+	pytest -q --durations=10 -m "not tooling" tests/playbooks
+
+# The built tarball by the packaging tools of the newest ansible-core (galaxy-importer, ansible-builder,
+# antsibull-changelog).
+packaging: venv
+	pytest -q --durations=5 -m tooling tests/playbooks
 
 lint: venv
 	ansible-lint
@@ -97,17 +102,18 @@ molecule-scenarios:
 	MOLECULE_IMAGE=bookworm molecule test -s srv
 	molecule test -s five
 
-# What needs no containers first, the modules' tests (which mostly wait on their etcd processes) beside the others
-# of that kind (their output follows theirs); then the lab tests, with the molecule scenarios and the oldest
-# ansible-core's run beside them at a lower CPU priority (nice): the lab's flows, timed by their write loads, keep
-# the CPU they need and the others take what the lab leaves idle (a quarter of it, measured).
+# What needs no containers and stops a broken change soonest first, the modules' tests (which mostly wait on their
+# etcd processes) beside the others of that kind (their output follows theirs); then the lab tests, with the
+# molecule scenarios, the oldest ansible-core's run, lint and the packaging checks beside them at a lower CPU
+# priority (nice): the lab's flows, timed by their write loads, keep the CPU they need and the others take what the
+# lab leaves idle (a quarter of it, measured).
 test: venv
 	@$(MAKE) --no-print-directory integration > .cache/integration.log 2>&1 & integration=$$!; \
-	if $(MAKE) --no-print-directory unit sanity preflight lint monitoring; then others=0; else others=$$?; fi; \
+	if $(MAKE) --no-print-directory unit sanity preflight monitoring; then others=0; else others=$$?; fi; \
 	if wait $$integration; then status=0; else status=$$?; fi; \
 	cat .cache/integration.log; [ $$others -eq 0 ] && [ $$status -eq 0 ]
 	bash lab/testbed all
-	@nice -n 10 $(MAKE) --no-print-directory molecule-scenarios oldest > .cache/beside-lab.log 2>&1 & beside=$$!; \
+	@nice -n 10 $(MAKE) --no-print-directory --keep-going molecule-scenarios oldest lint packaging > .cache/beside-lab.log 2>&1 & beside=$$!; \
 	if $(MAKE) --no-print-directory lab-tests; then others=0; else others=$$?; fi; \
 	if wait $$beside; then status=0; else status=$$?; fi; \
 	cat .cache/beside-lab.log; [ $$others -eq 0 ] && [ $$status -eq 0 ]
