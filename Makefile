@@ -102,7 +102,7 @@ molecule-scenarios:
 	MOLECULE_IMAGE=bookworm molecule test -s srv
 	molecule test -s five
 
-# What needs no containers and stops a broken change soonest first, the modules' tests (which mostly wait on their
+# What needs no containers first (it stops a broken change soonest), the modules' tests (which mostly wait on their
 # etcd processes) beside the others of that kind (their output follows theirs); then the lab tests, with the
 # molecule scenarios, the oldest ansible-core's run, lint and the packaging checks beside them at a lower CPU
 # priority (nice): the lab's flows, timed by their write loads, keep the CPU they need and the others take what the
