@@ -190,7 +190,8 @@ def _gateway_error(payload: dict) -> tuple[int | None, str]:
     err = payload.get("error")
     if isinstance(err, dict):  # streaming errors: {"error": {"grpc_code": .., "message": ..}}
         return err.get("grpc_code", err.get("code")), to_text(err.get("message", ""))
-    return payload.get("code"), to_text(payload.get("message") or err or "")
+    # /health's 503 is no gateway error: {"health": "false", "reason": "ALARM NOSPACE"} (no reason before 3.5).
+    return payload.get("code"), to_text(payload.get("message") or err or payload.get("reason") or "")
 
 
 # --- client -------------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ class MemberManager:
         return member
 
     def wait_caught_up(self, member: dict, timeout: float) -> dict:
-        """Waits until member has applied the log up to the index the leader had committed when the wait began."""
+        """Waits until member reports itself healthy (/health: a leader, no alarm) and has applied the log up to the
+        index the leader had committed when the wait began."""
         label = member["name"] or member["id"]
         leader_urls = self.client.leader_urls(self.members)
         leader, reason = self.client.first_status(leader_urls) if leader_urls else (None, "no member knows a leader")
@@ -106,15 +107,19 @@ class MemberManager:
         began = time.monotonic()
         while True:
             own, reason = self.client.first_status(member["client_urls"], timeout=min(self.client.timeout, 3))
+            unhealthy = ""
             if own and own["raft_applied_index"] >= leader["raft_index"]:
-                return {"leader_committed_index": leader["raft_index"], "applied_index": own["raft_applied_index"],
-                        "waited": round(time.monotonic() - began, 3)}
+                healthy, unhealthy = self.client.health(own["endpoint"])
+                if healthy:
+                    return {"leader_committed_index": leader["raft_index"], "applied_index": own["raft_applied_index"],
+                            "waited": round(time.monotonic() - began, 3)}
             if time.monotonic() - began > timeout:
                 self.module.fail_json(
                     msg="%s did not catch up with the leader within %ss: it applied the raft log up to %s, the leader "
-                        "had committed %d" % (label, timeout, own["raft_applied_index"] if own else "? (%s)" % reason,
-                                              leader["raft_index"]))
-            time.sleep(0.5)
+                        "had committed %d%s" % (label, timeout, own["raft_applied_index"] if own else "? (%s)" % reason,
+                                                leader["raft_index"],
+                                                "; it reports itself unhealthy: %s" % unhealthy if unhealthy else ""))
+            time.sleep(0.25)
 
     def promote(self, member: dict) -> None:
         self.actions.append("promoted")

@@ -83,8 +83,9 @@ options:
   catch_up_timeout:
     description:
       - With O(state=present), on a started voting member, wait until it has applied the raft log up to the index the
-        leader had committed when the wait began, as after its restart - healthy (it has a leader) is not yet caught up.
-        Fails, naming both indexes, when this many seconds pass first. V(0) does not wait.
+        leader had committed when the wait began and reports itself healthy (C(/health) - a leader, no alarm), as
+        after its restart. Fails, naming both indexes and why it is unhealthy, when this many seconds pass first.
+        V(0) does not wait.
     type: float
     default: 0
 author:
@@ -111,7 +112,7 @@ EXAMPLES = r"""
     name: etcd1
     hand_over_leadership: true
 
-- name: Wait, after its restart, until a member has applied what the leader had committed
+- name: Wait, after its restart, until a member is healthy and has applied what the leader had committed
   quorum.etcd.etcd_member:
     name: etcd1
     catch_up_timeout: 120

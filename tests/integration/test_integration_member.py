@@ -106,6 +106,25 @@ def test_update_peer_urls_and_remove_by_id(cluster):
     assert gone_by_url_again["changed"] is False
 
 
+def test_a_member_caught_up_but_unhealthy_is_not_caught_up(cluster, version):
+    from ansible_collections.quorum.etcd.plugins.module_utils.etcd_client import EtcdClient
+    client = EtcdClient(**cluster.conn())
+    member = cluster.members[0]
+    member_id = client.status(member.client_url)["id_decimal"]
+    # An alarm makes /health false on every member, as after a NOSPACE that no one disarmed.
+    client.call("/v3/maintenance/alarm", {"action": "ACTIVATE", "memberID": str(member_id), "alarm": "NOSPACE"})
+    try:
+        unhealthy, = run_tasks([{MODULE: dict(cluster.conn(), name=member.name, catch_up_timeout=1)}])
+    finally:
+        client.call("/v3/maintenance/alarm", {"action": "DEACTIVATE", "memberID": str(member_id), "alarm": "NOSPACE"})
+    healthy, = run_tasks([{MODULE: dict(cluster.conn(), name=member.name, catch_up_timeout=10)}])
+    assert unhealthy["failed"] and unhealthy["msg"].startswith(
+        "%s did not catch up with the leader within 1.0s: it applied the raft log up to " % member.name), unhealthy
+    assert "; it reports itself unhealthy: etcd at %s refused /health (HTTP 503): " % member.client_url in unhealthy["msg"]
+    assert "NOSPACE" in unhealthy["msg"] or version.startswith("3.4"), unhealthy  # 3.4 gives no reason
+    assert healthy["changed"] is False and healthy["caught_up"]["applied_index"] > 0, healthy
+
+
 def test_refuses_removal_without_quorum(cluster):
     victim, other = cluster.members[2], cluster.members[1]
     cluster.stop_member(victim)
