@@ -116,7 +116,7 @@ def test_a_member_caught_up_but_unhealthy_is_not_caught_up(cluster, version):
     try:
         unhealthy, = run_tasks([{MODULE: dict(cluster.conn(), name=member.name, catch_up_timeout=1)}])
     finally:
-        client.call("/v3/maintenance/alarm", {"action": "DEACTIVATE", "memberID": str(member_id), "alarm": "NOSPACE"})
+        client.disarm({"id_decimal": member_id, "alarm": "NOSPACE"})
     healthy, = run_tasks([{MODULE: dict(cluster.conn(), name=member.name, catch_up_timeout=10)}])
     assert unhealthy["failed"] and unhealthy["msg"].startswith(
         "%s did not catch up with the leader within 1.0s: it applied the raft log up to " % member.name), unhealthy
