@@ -315,8 +315,9 @@ def test_the_repository_is_made_only_where_there_is_none_never_beside_one_that_c
         return subprocess.run(["docker", "exec", first, "sh", "-c", script], capture_output=True, text=True, check=False)
 
     assert json.loads(init("").stdout) == {"repository": "found"}
-    anonymous = init("/^AWS_/d")  # moto denies a request that is not signed
+    anonymous = init("/^AWS_/d")  # no keys and no instance role (no metadata service here): moto denies it unsigned
     assert anonymous.returncode != 0 and "Access Denied" in anonymous.stderr, anonymous
+    assert "etcd_backup_s3_access_key is empty, so restic asked the member's instance role" in anonymous.stderr, anonymous
     assert sorted(o["Key"] for o in client.list_objects_v2(Bucket=BUCKET)["Contents"]) == objects
     elsewhere = init(r"s#^RESTIC_REPOSITORY=.*#&-elsewhere#")
     assert json.loads(elsewhere.stdout) == {"repository": "made"}, elsewhere
